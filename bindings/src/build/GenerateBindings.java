@@ -1,0 +1,138 @@
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Generates dev.sqlrl.bindings.SqlrlNative (Java FFM downcalls) from native/include/sqlrl.h.
+ * jextract is not obtainable from the registries this project builds from, and the header keeps
+ * to a small C subset (see its top comment), so a parser of that subset is all that is needed.
+ * Run as a single-file program: java GenerateBindings.java HEADER OUT_DIR
+ */
+public final class GenerateBindings {
+    record Param(String cType, String name) {}
+    record Function(String returnType, String name, List<Param> params) {}
+    record Constant(String name, String value) {}
+
+    static final Pattern DEFINE = Pattern.compile("^#define\\s+(SQLRL_[A-Z0-9_]+)\\s+(-?\\d+)\\s*$", Pattern.MULTILINE);
+    static final Pattern FUNCTION = Pattern.compile(
+            "SQLRL_API\\s+([A-Za-z0-9_ ]+?\\s*\\**)\\s*(sqlrl_[a-z0-9_]+)\\s*\\(([^)]*)\\)\\s*;", Pattern.DOTALL);
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) throw new IllegalArgumentException("usage: GenerateBindings HEADER OUT_DIR");
+        String header = Files.readString(Path.of(args[0]));
+        List<Constant> constants = new ArrayList<>();
+        Matcher d = DEFINE.matcher(header);
+        while (d.find()) constants.add(new Constant(d.group(1), d.group(2)));
+        List<Function> functions = parseFunctions(header);
+        if (functions.isEmpty()) throw new IllegalStateException("no SQLRL_API functions found in " + args[0]);
+        Path out = Path.of(args[1], "dev/sqlrl/bindings/SqlrlNative.java");
+        Files.createDirectories(out.getParent());
+        String source = render(constants, functions);
+        if (!Files.exists(out) || !Files.readString(out).equals(source)) Files.writeString(out, source);
+    }
+
+    static List<Function> parseFunctions(String header) {
+        List<Function> functions = new ArrayList<>();
+        Matcher m = FUNCTION.matcher(stripLineComments(header));
+        while (m.find()) {
+            String ret = normalize(m.group(1));
+            List<Param> params = new ArrayList<>();
+            String list = m.group(3).trim();
+            if (!list.isEmpty() && !list.equals("void")) {
+                for (String p : list.split(",")) {
+                    String t = normalize(p);
+                    int cut = Math.max(t.lastIndexOf(' '), t.lastIndexOf('*'));
+                    if (cut < 0) throw new IllegalStateException("parameter without a name in " + m.group(2) + ": " + p);
+                    params.add(new Param(normalize(t.substring(0, cut + 1)), t.substring(cut + 1).trim()));
+                }
+            }
+            functions.add(new Function(ret, m.group(2), params));
+        }
+        return functions;
+    }
+
+    static String stripLineComments(String s) {
+        return s.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ");
+    }
+
+    static String normalize(String t) {
+        return t.replaceAll("\\s+", " ").replaceAll("\\s*\\*\\s*", "*").replace("const ", "").trim();
+    }
+
+    /** Java type and FFM layout for a C type of the subset. */
+    static String[] map(String cType, String where) {
+        if (cType.endsWith("*")) return new String[] {"MemorySegment", "ValueLayout.ADDRESS"};
+        return switch (cType) {
+            case "int32_t" -> new String[] {"int", "ValueLayout.JAVA_INT"};
+            case "int64_t", "uint64_t" -> new String[] {"long", "ValueLayout.JAVA_LONG"};
+            case "float" -> new String[] {"float", "ValueLayout.JAVA_FLOAT"};
+            case "double" -> new String[] {"double", "ValueLayout.JAVA_DOUBLE"};
+            case "void" -> new String[] {"void", null};
+            default -> throw new IllegalStateException("type '" + cType + "' of " + where + " is outside the ABI subset");
+        };
+    }
+
+    static String camel(String cName) {
+        String[] parts = cName.substring("sqlrl_".length()).split("_");
+        StringBuilder b = new StringBuilder(parts[0]);
+        for (int i = 1; i < parts.length; i++) b.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i].substring(1));
+        return b.toString();
+    }
+
+    static String render(List<Constant> constants, List<Function> functions) {
+        StringBuilder s = new StringBuilder();
+        s.append("// GENERATED from native/include/sqlrl.h by bindings/src/build/GenerateBindings.java. Do not edit.\n");
+        s.append("package dev.sqlrl.bindings;\n\n");
+        s.append("import java.lang.foreign.FunctionDescriptor;\nimport java.lang.foreign.Linker;\n");
+        s.append("import java.lang.foreign.MemorySegment;\nimport java.lang.foreign.SymbolLookup;\n");
+        s.append("import java.lang.foreign.ValueLayout;\nimport java.lang.invoke.MethodHandle;\nimport java.util.List;\n\n");
+        s.append("public final class SqlrlNative {\n    private SqlrlNative() {}\n\n");
+        for (Constant c : constants) {
+            s.append("    public static final int ").append(c.name().substring("SQLRL_".length())).append(" = ").append(c.value()).append(";\n");
+        }
+        s.append("\n    /** The C names of every function in the header, in header order. */\n");
+        s.append("    public static final List<String> FUNCTIONS = List.of(\n            ");
+        for (int i = 0; i < functions.size(); i++) s.append(i == 0 ? "" : ",\n            ").append('"').append(functions.get(i).name()).append('"');
+        s.append(");\n\n");
+        s.append("    private static final class Handles {\n");
+        s.append("        static final Linker LINKER = Linker.nativeLinker();\n");
+        s.append("        static final SymbolLookup LOOKUP = NativeLibrary.lookup();\n");
+        s.append("        static MethodHandle find(String name, FunctionDescriptor descriptor) {\n");
+        s.append("            MemorySegment address = LOOKUP.find(name).orElseThrow(() -> new UnsatisfiedLinkError(\n");
+        s.append("                    \"libsqlrl lacks \" + name + \" declared in sqlrl.h: rebuild the native library\"));\n");
+        s.append("            return LINKER.downcallHandle(address, descriptor);\n        }\n");
+        for (Function f : functions) {
+            String[] ret = map(f.returnType(), f.name());
+            s.append("        static final MethodHandle ").append(f.name().toUpperCase()).append(" = find(\"").append(f.name()).append("\", ");
+            s.append(ret[1] == null ? "FunctionDescriptor.ofVoid(" : "FunctionDescriptor.of(" + ret[1] + (f.params().isEmpty() ? "" : ", "));
+            for (int j = 0; j < f.params().size(); j++) {
+                s.append(j == 0 ? "" : ", ").append(map(f.params().get(j).cType(), f.name())[1]);
+            }
+            s.append("));\n");
+        }
+        s.append("    }\n\n");
+        s.append("    /** Resolves every function now; throws if the library lacks one the header declares. */\n");
+        s.append("    public static void resolveAll() {\n        Object unused = Handles.").append(functions.get(0).name().toUpperCase()).append(";\n    }\n");
+        for (Function f : functions) {
+            String[] ret = map(f.returnType(), f.name());
+            s.append("\n    /** {@code ").append(f.returnType()).append(' ').append(f.name()).append("} */\n");
+            s.append("    public static ").append(ret[0]).append(' ').append(camel(f.name())).append('(');
+            for (int j = 0; j < f.params().size(); j++) {
+                Param p = f.params().get(j);
+                s.append(j == 0 ? "" : ", ").append(map(p.cType(), f.name())[0]).append(' ').append(p.name());
+            }
+            s.append(") {\n        try {\n            ");
+            if (!ret[0].equals("void")) s.append("return (").append(ret[0]).append(") ");
+            s.append("Handles.").append(f.name().toUpperCase()).append(".invokeExact(");
+            for (int j = 0; j < f.params().size(); j++) s.append(j == 0 ? "" : ", ").append(f.params().get(j).name());
+            s.append(");\n        } catch (Throwable t) {\n            throw new IllegalStateException(\"native call ")
+                    .append(f.name()).append(" failed\", t);\n        }\n    }\n");
+        }
+        s.append("}\n");
+        return s.toString();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.sqlrl.cli;
+
+import picocli.CommandLine.Command;
+
+/** The root command; each capability registers its subcommand here. */
+@Command(
+        name = "sqlrl",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Train language models to write SQL with reinforcement learning (GRPO on QLoRA).",
+        subcommands = {
+        })
+public final class SqlrlCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,195 @@
+/*
+ * sqlrl.h - the C ABI of libsqlrl, the one file the Java bindings are generated from.
+ *
+ * Rules that keep the ABI mechanical (bindings/src/build/GenerateBindings.java reads this file):
+ *  - every function is declared as `SQLRL_API <ret> sqlrl_<name>(<params>);`
+ *  - types are limited to void, int32_t, int64_t, uint64_t, float, double and pointers;
+ *    no structs or enums cross the boundary (enum values are #defines below)
+ *  - every function except sqlrl_last_error/sqlrl_version/sqlrl_model_free returns a status:
+ *    SQLRL_OK, or an error code with a message in sqlrl_last_error() (thread-local)
+ *  - no C++ exception crosses the boundary, every input is validated
+ *
+ * Tensors handed in are host pointers that must stay valid only for the duration of the call.
+ * Token ids are int32. Sequences are passed packed: tokens of sequence i follow those of i-1.
+ */
+#ifndef SQLRL_H
+#define SQLRL_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+#define SQLRL_API extern "C" __attribute__((visibility("default")))
+#else
+#define SQLRL_API __attribute__((visibility("default")))
+#endif
+
+#define SQLRL_ABI_VERSION 1
+
+/* status codes */
+#define SQLRL_OK 0
+#define SQLRL_ERR_INVALID_ARGUMENT 1
+#define SQLRL_ERR_STATE 2
+#define SQLRL_ERR_OUT_OF_MEMORY 3
+#define SQLRL_ERR_INTERNAL 4
+#define SQLRL_ERR_UNSUPPORTED 5
+
+/* architectures */
+#define SQLRL_ARCH_QWEN2 0
+#define SQLRL_ARCH_LLAMA 1
+
+/* dtypes of buffers handed across the ABI */
+#define SQLRL_DTYPE_F32 0
+#define SQLRL_DTYPE_BF16 1
+#define SQLRL_DTYPE_F16 2
+
+/* how the frozen base weights of linear layers are stored */
+#define SQLRL_WEIGHTS_FP32 0
+#define SQLRL_WEIGHTS_BF16 1
+#define SQLRL_WEIGHTS_NF4 2
+
+/* devices */
+#define SQLRL_DEVICE_CPU 0
+#define SQLRL_DEVICE_CUDA 1
+
+/* LoRA target modules, as a bit mask */
+#define SQLRL_LORA_Q 1
+#define SQLRL_LORA_K 2
+#define SQLRL_LORA_V 4
+#define SQLRL_LORA_O 8
+#define SQLRL_LORA_GATE 16
+#define SQLRL_LORA_UP 32
+#define SQLRL_LORA_DOWN 64
+
+/* which LoRA buffer sqlrl_lora_read / sqlrl_lora_write address */
+#define SQLRL_LORA_VALUE 0
+#define SQLRL_LORA_GRAD 1
+#define SQLRL_LORA_ADAM_M 2
+#define SQLRL_LORA_ADAM_V 3
+
+/* memory statistics, indexes into the array filled by sqlrl_memory_stats */
+#define SQLRL_MEM_WEIGHT_BYTES 0
+#define SQLRL_MEM_LORA_BYTES 1
+#define SQLRL_MEM_DEVICE_ALLOCATED 2
+#define SQLRL_MEM_DEVICE_PEAK 3
+#define SQLRL_MEM_COUNT 4
+
+/* ---- library ---- */
+
+/* The message of the last failed call on this thread ("" if none). Owned by the library. */
+SQLRL_API const char* sqlrl_last_error(void);
+/* Library version string, e.g. "0.1.0 (cpu)". */
+SQLRL_API const char* sqlrl_version(void);
+/* SQLRL_ABI_VERSION as compiled into the library. */
+SQLRL_API int32_t sqlrl_abi_version(void);
+/* 1 if the library was built with CUDA and a device is visible, else 0. */
+SQLRL_API int32_t sqlrl_cuda_available(void);
+/* Intra-op threads of the CPU backend. */
+SQLRL_API int32_t sqlrl_set_num_threads(int32_t threads);
+
+/* ---- NF4 (bitsandbytes layout), exposed for tests and tools ---- */
+
+/* Quantizes n floats (n % block == 0): codes[n/2] (first element in the high nibble), absmax[n/block]. */
+SQLRL_API int32_t sqlrl_nf4_quantize(const float* values, int64_t n, int32_t block, uint8_t* codes, float* absmax);
+/* Inverse of sqlrl_nf4_quantize. */
+SQLRL_API int32_t sqlrl_nf4_dequantize(const uint8_t* codes, const float* absmax, int64_t n, int32_t block, float* values);
+
+/* ---- model ---- */
+
+/*
+ * Creates an empty model. head_dim = 0 means hidden / heads. Weights are then uploaded with
+ * sqlrl_model_set_weight under Hugging Face names ("model.layers.0.self_attn.q_proj.weight", ...)
+ * and the model is made ready with sqlrl_model_finalize.
+ */
+SQLRL_API int32_t sqlrl_model_create(int32_t arch, int32_t vocab_size, int32_t hidden_size,
+                                     int32_t intermediate_size, int32_t num_layers, int32_t num_heads,
+                                     int32_t num_kv_heads, int32_t head_dim, double rope_theta,
+                                     double rms_norm_eps, int32_t tie_word_embeddings,
+                                     int32_t weight_mode, int32_t device, void** out_model);
+/* Copies one tensor (dtype SQLRL_DTYPE_*, row-major, shape[ndim]) into the model; checks name and shape. */
+SQLRL_API int32_t sqlrl_model_set_weight(void* model, const char* name, const void* data, int32_t dtype,
+                                         const int64_t* shape, int32_t ndim);
+/* NF4 only: also quantize the absmax values (8-bit, blocks of 256, offset by their mean); before finalize. */
+SQLRL_API int32_t sqlrl_model_set_double_quant(void* model, int32_t enabled);
+/* Checks that every weight is present, quantizes/converts per weight_mode. */
+SQLRL_API int32_t sqlrl_model_finalize(void* model);
+SQLRL_API void sqlrl_model_free(void* model);
+/* Per-layer gradient checkpointing during sqlrl_logprobs with keep_graph (default on). */
+SQLRL_API int32_t sqlrl_model_set_checkpointing(void* model, int32_t enabled);
+/* Rows of hidden states per chunk of the vocabulary projection in sqlrl_logprobs (default 256). */
+SQLRL_API int32_t sqlrl_model_set_logprob_chunk(void* model, int32_t rows);
+/* out[SQLRL_MEM_COUNT] in bytes. */
+SQLRL_API int32_t sqlrl_memory_stats(void* model, int64_t* out);
+
+/* ---- forward ---- */
+
+/*
+ * Logits at every position of n_seqs packed sequences (ragged, run as one padded batch):
+ * out_logits[total_tokens * vocab_size]. For tests and small models: it materializes all logits.
+ */
+SQLRL_API int32_t sqlrl_forward_logits(void* model, const int32_t* tokens, const int32_t* seq_lens,
+                                       int32_t n_seqs, int32_t use_adapters, float* out_logits);
+
+/*
+ * Log-probs of the completion tokens (positions prompt_lens[i] .. seq_lens[i]-1 of each sequence),
+ * packed into out_logprobs[sum(seq_lens - prompt_lens)], computed through a chunked vocabulary
+ * projection. temperature divides the logits (1.0 = none). With keep_graph = 1 the model keeps
+ * what sqlrl_backward needs (one pending graph at a time).
+ */
+SQLRL_API int32_t sqlrl_logprobs(void* model, const int32_t* tokens, const int32_t* seq_lens,
+                                 const int32_t* prompt_lens, int32_t n_seqs, int32_t use_adapters,
+                                 double temperature, int32_t keep_graph, float* out_logprobs);
+/*
+ * Backpropagates d loss / d logprob (same packing as out_logprobs of the pending sqlrl_logprobs)
+ * into the LoRA gradients (accumulating), then drops the pending graph.
+ */
+SQLRL_API int32_t sqlrl_backward(void* model, const float* grad_logprobs, int64_t n);
+
+/* ---- generation ---- */
+
+/*
+ * Samples num_samples completions for each of n_prompts packed prompts; each prompt is prefilled
+ * once and its KV cache shared by its samples. greedy = 1 ignores temperature/top_k/top_p.
+ * top_k = 0 and top_p = 1 disable those filters. Generation of a sample stops after a stop id
+ * (included in the output) or max_new_tokens.
+ * Outputs, row r = prompt * num_samples + sample:
+ *   out_tokens[r * max_new_tokens + j], out_logprobs[...] (log-prob of the token under the
+ *   temperature-scaled distribution, before top-k/top-p), out_lengths[r].
+ */
+SQLRL_API int32_t sqlrl_generate(void* model, const int32_t* prompt_tokens, const int32_t* prompt_lens,
+                                 int32_t n_prompts, int32_t num_samples, int32_t max_new_tokens,
+                                 int32_t greedy, double temperature, int32_t top_k, double top_p,
+                                 uint64_t seed, const int32_t* stop_ids, int32_t n_stop_ids,
+                                 int32_t use_adapters, int32_t* out_tokens, float* out_logprobs,
+                                 int32_t* out_lengths);
+
+/* ---- LoRA ---- */
+
+/*
+ * Attaches LoRA adapters: rank, alpha (scale = alpha / rank), target_mask (SQLRL_LORA_*), dropout,
+ * dtype of A and B (SQLRL_DTYPE_F32 or BF16). PEFT's init: A Kaiming-uniform(a = sqrt(5)) from
+ * seed, B zero. Replaces adapters already attached.
+ */
+SQLRL_API int32_t sqlrl_lora_attach(void* model, int32_t rank, double alpha, int32_t target_mask,
+                                    double dropout, int32_t dtype, uint64_t seed);
+SQLRL_API int32_t sqlrl_lora_set_enabled(void* model, int32_t enabled);
+/* Number of LoRA tensors (two per adapted linear: A then B). */
+SQLRL_API int32_t sqlrl_lora_count(void* model, int32_t* out_count);
+/*
+ * Name (Hugging Face module path + ".lora_A.weight" / ".lora_B.weight", e.g.
+ * "model.layers.0.self_attn.q_proj.lora_A.weight") into name_buf (NUL-terminated) and shape[2].
+ */
+SQLRL_API int32_t sqlrl_lora_info(void* model, int32_t index, char* name_buf, int32_t buf_len, int64_t* shape);
+/* Copies n floats of the tensor's value / grad / AdamW moments (SQLRL_LORA_*) out of or into the model. */
+SQLRL_API int32_t sqlrl_lora_read(void* model, int32_t index, int32_t which, float* out, int64_t n);
+SQLRL_API int32_t sqlrl_lora_write(void* model, int32_t index, int32_t which, const float* values, int64_t n);
+SQLRL_API int32_t sqlrl_zero_grad(void* model);
+/*
+ * Clips the global gradient L2 norm to max_grad_norm (<= 0: no clipping), then one AdamW step
+ * (decoupled weight decay) on every LoRA tensor. step is the 1-based step for bias correction.
+ * out_grad_norm receives the norm before clipping (non-finite norms skip the update and return OK).
+ */
+SQLRL_API int32_t sqlrl_adamw_step(void* model, double lr, double beta1, double beta2, double eps,
+                                   double weight_decay, double max_grad_norm, int64_t step,
+                                   double* out_grad_norm);
+
+#endif

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * Generates dev.sqlrl.bindings.SqlrlNative (Java FFM downcalls) from native/include/sqlrl.h.
  * jextract is not obtainable from the registries this project builds from, and the header keeps
  * to a small C subset (see its top comment), so a parser of that subset is all that is needed.
+ * Functions returning const char* return a Java String.
  * Run as a single-file program: java GenerateBindings.java HEADER OUT_DIR
  */
 public final class GenerateBindings {
@@ -120,16 +121,22 @@ public final class GenerateBindings {
         for (Function f : functions) {
             String[] ret = map(f.returnType(), f.name());
             s.append("\n    /** {@code ").append(f.returnType()).append(' ').append(f.name()).append("} */\n");
-            s.append("    public static ").append(ret[0]).append(' ').append(camel(f.name())).append('(');
+            String javaReturn = f.returnType().equals("char*") ? "String" : ret[0];
+            s.append("    public static ").append(javaReturn).append(' ').append(camel(f.name())).append('(');
             for (int j = 0; j < f.params().size(); j++) {
                 Param p = f.params().get(j);
                 s.append(j == 0 ? "" : ", ").append(map(p.cType(), f.name())[0]).append(' ').append(p.name());
             }
             s.append(") {\n        try {\n            ");
-            if (!ret[0].equals("void")) s.append("return (").append(ret[0]).append(") ");
+            boolean string = f.returnType().equals("char*");
+            if (string) s.append("MemorySegment cString = (MemorySegment) ");
+            else if (!ret[0].equals("void")) s.append("return (").append(ret[0]).append(") ");
             s.append("Handles.").append(f.name().toUpperCase()).append(".invokeExact(");
             for (int j = 0; j < f.params().size(); j++) s.append(j == 0 ? "" : ", ").append(f.params().get(j).name());
-            s.append(");\n        } catch (Throwable t) {\n            throw new IllegalStateException(\"native call ")
+            s.append(");\n");
+            // A returned C string has no size: read it up to its NUL.
+            if (string) s.append("            return cString.equals(MemorySegment.NULL) ? \"\" : cString.reinterpret(Long.MAX_VALUE).getString(0);\n");
+            s.append("        } catch (Throwable t) {\n            throw new IllegalStateException(\"native call ")
                     .append(f.name()).append(" failed\", t);\n        }\n    }\n");
         }
         s.append("}\n");

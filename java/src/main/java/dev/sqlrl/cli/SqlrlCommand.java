@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Train language models to write SQL with reinforcement learning (GRPO on QLoRA).",
         subcommands = {
+            InitModelCommand.class,
+            GenerateCommand.class,
+            LogprobsCommand.class,
         })
 public final class SqlrlCommand implements Runnable {
     @picocli.CommandLine.Spec

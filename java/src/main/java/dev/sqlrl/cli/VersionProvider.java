@@ -9,7 +9,7 @@ public final class VersionProvider implements IVersionProvider {
         String version = Main.class.getPackage().getImplementationVersion();
         String app = "sqlrl " + (version == null ? "dev" : version);
         try {
-            return new String[] {app, "native: " + dev.sqlrl.bindings.SqlrlNative.version().getString(0)};
+            return new String[] {app, "native: " + dev.sqlrl.bindings.SqlrlNative.version()};
         } catch (Throwable e) {
             return new String[] {app, "native: unavailable (" + e.getMessage() + ")"};
         }

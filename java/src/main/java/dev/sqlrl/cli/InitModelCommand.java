@@ -1,0 +1,48 @@
+package dev.sqlrl.cli;
+
+import dev.sqlrl.UserInputException;
+import dev.sqlrl.model.ModelConfig;
+import dev.sqlrl.model.init.ModelInitializer;
+import dev.sqlrl.model.init.ModelSize;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `sqlrl init-model`: a Hugging Face model folder with random weights and a small SQL-minded tokenizer. */
+@Command(name = "init-model", mixinStandardHelpOptions = true,
+        description = "Create a model folder (config.json, model.safetensors, tokenizer.json, tokenizer_config.json, "
+                + "generation_config.json) with random weights and a byte-level BPE tokenizer for English and SQL.")
+public final class InitModelCommand implements Callable<Integer> {
+    @Option(names = "--arch", required = true, description = "qwen2 or llama.")
+    String arch;
+
+    @Option(names = "--size", defaultValue = "tiny", description = "tiny or small (default: ${DEFAULT-VALUE}).")
+    String size;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (new or empty).")
+    Path out;
+
+    @Option(names = "--tokenizer-corpus", paramLabel = "FILE",
+            description = "Text to train the tokenizer on (default: a built-in corpus of questions and SQL).")
+    Path corpus;
+
+    @Option(names = "--vocab-size", defaultValue = "0", description = "Tokenizer vocabulary size (default: by size).")
+    int vocabSize;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the random weights (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() {
+        ModelConfig.Architecture a = ModelConfig.Architecture.parse(arch);
+        if (a == null) throw new UserInputException("unknown architecture '" + arch + "' (qwen2, llama)");
+        long start = System.nanoTime();
+        ModelConfig c = ModelInitializer.create(new ModelInitializer.Options(a, ModelSize.parse(size), out, corpus,
+                vocabSize, seed));
+        System.out.printf("created %s model in %s: hidden %d, layers %d, heads %d/%d, vocab %d (%.1f s)%n",
+                a.modelType, out, c.hiddenSize(), c.numLayers(), c.numHeads(), c.numKvHeads(), c.vocabSize(),
+                (System.nanoTime() - start) / 1e9);
+        return 0;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.sqlrl.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sqlrl.UserInputException;
+import dev.sqlrl.model.NativeModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** `sqlrl logprobs`: log-probs of given completion tokens; no tokenizer needed. */
+@Command(name = "logprobs", mixinStandardHelpOptions = true,
+        description = "Log-probs of the tokens at positions prompt_len..end of each sequence. "
+                + "Input {\"sequences\": [[ids...]], \"prompt_lens\": [n...]}; output {\"logprobs\": [[...]]}.")
+public final class LogprobsCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--input", required = true, paramLabel = "SEQS.json")
+    Path input;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT.json")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        Request request = readRequest(input);
+        float[][] logprobs;
+        try (NativeModel model = modelOptions.load()) {
+            logprobs = model.logprobs(request.sequences(), request.promptLens(), modelOptions.adapter != null, 1.0, false);
+        }
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode all = root.putArray("logprobs");
+        for (float[] row : logprobs) {
+            ArrayNode a = all.addArray();
+            for (float v : row) a.add(v);
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        JSON.writeValue(out.toFile(), root);
+        System.out.println("wrote " + out + " (" + logprobs.length + " sequences)");
+        return 0;
+    }
+
+    record Request(int[][] sequences, int[] promptLens) {}
+
+    static Request readRequest(Path file) {
+        if (!Files.isRegularFile(file)) throw new UserInputException("missing file: " + file);
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UserInputException(file + " is not valid JSON: " + e.getMessage(), e);
+        }
+        JsonNode seqs = root.path("sequences");
+        JsonNode lens = root.path("prompt_lens");
+        if (!seqs.isArray() || seqs.isEmpty()) throw new UserInputException(file + ": 'sequences' must be a non-empty list of id lists");
+        if (!lens.isArray() || lens.size() != seqs.size()) {
+            throw new UserInputException(file + ": 'prompt_lens' must be a list with one length per sequence (" + seqs.size() + ")");
+        }
+        int[][] sequences = new int[seqs.size()][];
+        int[] promptLens = new int[seqs.size()];
+        for (int i = 0; i < sequences.length; i++) {
+            JsonNode s = seqs.get(i);
+            if (!s.isArray()) throw new UserInputException(file + ": sequences[" + i + "] is not a list of ids");
+            sequences[i] = new int[s.size()];
+            for (int j = 0; j < s.size(); j++) {
+                if (!s.get(j).canConvertToInt()) {
+                    throw new UserInputException(file + ": sequences[" + i + "][" + j + "] is not an integer id: " + s.get(j));
+                }
+                sequences[i][j] = s.get(j).asInt();
+            }
+            promptLens[i] = lens.get(i).asInt(-1);
+            if (promptLens[i] < 1 || promptLens[i] >= sequences[i].length) {
+                throw new UserInputException(file + ": prompt_lens[" + i + "] = " + lens.get(i)
+                        + " must be at least 1 and below the sequence length " + sequences[i].length);
+            }
+        }
+        return new Request(sequences, promptLens);
+    }
+}

@@ -1,0 +1,310 @@
+package dev.sqlrl.model;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.sqlrl.bindings.SqlrlNative;
+import dev.sqlrl.model.safetensors.TensorDtype;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The native model behind a Java API. Not thread-safe: one thread uses a model at a time.
+ * Closing frees the native memory; calls after close fail.
+ */
+public final class NativeModel implements AutoCloseable {
+    private final ModelConfig config;
+    private final WeightMode weightMode;
+    private MemorySegment handle;
+    private List<LoraTensor> loraTensors = List.of();
+
+    /** A LoRA tensor as the native model names it (Hugging Face module path + lora_A/lora_B). */
+    public record LoraTensor(int index, String name, long rows, long cols) {
+        public long elementCount() {
+            return rows * cols;
+        }
+    }
+
+    /** Which buffer of a LoRA tensor to read or write. */
+    public enum LoraBuffer {
+        VALUE(SqlrlNative.LORA_VALUE), GRAD(SqlrlNative.LORA_GRAD), ADAM_M(SqlrlNative.LORA_ADAM_M), ADAM_V(SqlrlNative.LORA_ADAM_V);
+
+        final int code;
+
+        LoraBuffer(int code) {
+            this.code = code;
+        }
+    }
+
+    public record MemoryStats(long weightBytes, long loraBytes, long deviceAllocated, long devicePeak) {}
+
+    /** Creates an empty native model; weights are uploaded with {@link #setWeight}, then {@link #finalizeWeights}. */
+    public static NativeModel create(ModelConfig c, WeightMode mode, Device device, boolean doubleQuant) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int arch = c.architecture() == ModelConfig.Architecture.QWEN2 ? SqlrlNative.ARCH_QWEN2 : SqlrlNative.ARCH_LLAMA;
+            check("sqlrl_model_create", SqlrlNative.modelCreate(arch, c.vocabSize(), c.hiddenSize(), c.intermediateSize(),
+                    c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(), c.ropeTheta(), c.rmsNormEps(),
+                    c.tieWordEmbeddings() ? 1 : 0, mode.code, device.code, out));
+            NativeModel model = new NativeModel(c, mode, out.get(ADDRESS, 0));
+            if (doubleQuant) model.call("sqlrl_model_set_double_quant", SqlrlNative.modelSetDoubleQuant(model.handle, 1));
+            return model;
+        }
+    }
+
+    private NativeModel(ModelConfig config, WeightMode weightMode, MemorySegment handle) {
+        this.config = config;
+        this.weightMode = weightMode;
+        this.handle = handle;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public WeightMode weightMode() {
+        return weightMode;
+    }
+
+    public void setWeight(String name, MemorySegment data, TensorDtype dtype, long[] shape) {
+        int code = switch (dtype) {
+            case F32 -> SqlrlNative.DTYPE_F32;
+            case BF16 -> SqlrlNative.DTYPE_BF16;
+            case F16 -> SqlrlNative.DTYPE_F16;
+            default -> throw new InvalidNativeArgumentException("tensor '" + name + "' has dtype " + dtype
+                    + "; model weights must be F32, BF16 or F16");
+        };
+        try (Arena arena = Arena.ofConfined()) {
+            call("sqlrl_model_set_weight", SqlrlNative.modelSetWeight(live(), arena.allocateFrom(name), data, code,
+                    arena.allocateFrom(JAVA_LONG, shape), shape.length));
+        }
+    }
+
+    public void finalizeWeights() {
+        call("sqlrl_model_finalize", SqlrlNative.modelFinalize(live()));
+    }
+
+    public void setCheckpointing(boolean enabled) {
+        call("sqlrl_model_set_checkpointing", SqlrlNative.modelSetCheckpointing(live(), enabled ? 1 : 0));
+    }
+
+    public void setLogprobChunk(int rows) {
+        call("sqlrl_model_set_logprob_chunk", SqlrlNative.modelSetLogprobChunk(live(), rows));
+    }
+
+    /** Logits at every position of each sequence: result[i] is [len_i * vocab], row-major. */
+    public float[][] logits(int[][] sequences, boolean useAdapters) {
+        try (Arena arena = Arena.ofConfined()) {
+            Packed p = Packed.of(arena, sequences);
+            long vocab = config.vocabSize();
+            MemorySegment out = arena.allocate(JAVA_FLOAT, p.total * vocab);
+            call("sqlrl_forward_logits", SqlrlNative.forwardLogits(live(), p.tokens, p.lens, sequences.length,
+                    useAdapters ? 1 : 0, out));
+            float[][] result = new float[sequences.length][];
+            long offset = 0;
+            for (int i = 0; i < sequences.length; i++) {
+                result[i] = out.asSlice(offset * vocab * 4, sequences[i].length * vocab * 4).toArray(JAVA_FLOAT);
+                offset += sequences[i].length;
+            }
+            return result;
+        }
+    }
+
+    /**
+     * Log-probs of each sequence's completion tokens (positions promptLens[i]..end). With keepGraph
+     * the model keeps what {@link #backward} needs.
+     */
+    public float[][] logprobs(int[][] sequences, int[] promptLens, boolean useAdapters, double temperature,
+                              boolean keepGraph) {
+        if (promptLens.length != sequences.length) {
+            throw new IllegalArgumentException(sequences.length + " sequences but " + promptLens.length + " prompt lengths");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            Packed p = Packed.of(arena, sequences);
+            long completionTokens = 0;
+            for (int i = 0; i < sequences.length; i++) completionTokens += Math.max(0, sequences[i].length - promptLens[i]);
+            MemorySegment out = arena.allocate(JAVA_FLOAT, Math.max(1, completionTokens));
+            call("sqlrl_logprobs", SqlrlNative.logprobs(live(), p.tokens, p.lens, arena.allocateFrom(JAVA_INT, promptLens),
+                    sequences.length, useAdapters ? 1 : 0, temperature, keepGraph ? 1 : 0, out));
+            float[][] result = new float[sequences.length][];
+            long offset = 0;
+            for (int i = 0; i < sequences.length; i++) {
+                int n = sequences[i].length - promptLens[i];
+                result[i] = out.asSlice(offset * 4, n * 4L).toArray(JAVA_FLOAT);
+                offset += n;
+            }
+            return result;
+        }
+    }
+
+    /** Backpropagates d loss / d logprob (shaped like the pending logprobs result) into the LoRA gradients. */
+    public void backward(float[][] gradLogprobs) {
+        try (Arena arena = Arena.ofConfined()) {
+            long n = 0;
+            for (float[] g : gradLogprobs) n += g.length;
+            MemorySegment packed = arena.allocate(JAVA_FLOAT, Math.max(1, n));
+            long offset = 0;
+            for (float[] g : gradLogprobs) {
+                MemorySegment.copy(g, 0, packed, JAVA_FLOAT, offset * 4, g.length);
+                offset += g.length;
+            }
+            call("sqlrl_backward", SqlrlNative.backward(live(), packed, n));
+        }
+    }
+
+    /** Samples params.numSamples() completions per prompt; result[p * numSamples + s]. */
+    public List<Completion> generate(int[][] prompts, SamplingParams params, boolean useAdapters) {
+        try (Arena arena = Arena.ofConfined()) {
+            Packed p = Packed.of(arena, prompts);
+            int rows = prompts.length * params.numSamples();
+            int maxNew = params.maxNewTokens();
+            MemorySegment tokens = arena.allocate(JAVA_INT, (long) rows * maxNew);
+            MemorySegment logprobs = arena.allocate(JAVA_FLOAT, (long) rows * maxNew);
+            MemorySegment lengths = arena.allocate(JAVA_INT, rows);
+            int[] stops = params.stopIds().stream().mapToInt(Integer::intValue).toArray();
+            MemorySegment stopSeg = stops.length == 0 ? MemorySegment.NULL : arena.allocateFrom(JAVA_INT, stops);
+            call("sqlrl_generate", SqlrlNative.generate(live(), p.tokens, p.lens, prompts.length, params.numSamples(),
+                    maxNew, params.greedy() ? 1 : 0, params.temperature(), params.topK(), params.topP(), params.seed(),
+                    stopSeg, stops.length, useAdapters ? 1 : 0, tokens, logprobs, lengths));
+            List<Completion> result = new ArrayList<>(rows);
+            for (int r = 0; r < rows; r++) {
+                int len = lengths.getAtIndex(JAVA_INT, r);
+                long base = (long) r * maxNew;
+                result.add(new Completion(
+                        tokens.asSlice(base * 4, len * 4L).toArray(JAVA_INT),
+                        logprobs.asSlice(base * 4, len * 4L).toArray(JAVA_FLOAT)));
+            }
+            return result;
+        }
+    }
+
+    /** Attaches fresh adapters (A Kaiming-uniform from seed, B zero), replacing any attached. */
+    public void attachLora(LoraConfig lora, long seed) {
+        call("sqlrl_lora_attach", SqlrlNative.loraAttach(live(), lora.rank(), lora.alpha(), LoraTarget.mask(lora.targets()),
+                lora.dropout(), SqlrlNative.DTYPE_F32, seed));
+        loraTensors = readLoraTensors();
+    }
+
+    public void setLoraEnabled(boolean enabled) {
+        call("sqlrl_lora_set_enabled", SqlrlNative.loraSetEnabled(live(), enabled ? 1 : 0));
+    }
+
+    public List<LoraTensor> loraTensors() {
+        return loraTensors;
+    }
+
+    public LoraTensor loraTensor(String name) {
+        for (LoraTensor t : loraTensors) if (t.name().equals(name)) return t;
+        throw new InvalidNativeArgumentException("the model has no LoRA tensor '" + name + "'");
+    }
+
+    private List<LoraTensor> readLoraTensors() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment count = arena.allocate(JAVA_INT);
+            call("sqlrl_lora_count", SqlrlNative.loraCount(live(), count));
+            int n = count.get(JAVA_INT, 0);
+            MemorySegment name = arena.allocate(JAVA_BYTE, 512);
+            MemorySegment shape = arena.allocate(JAVA_LONG, 2);
+            List<LoraTensor> tensors = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                call("sqlrl_lora_info", SqlrlNative.loraInfo(live(), i, name, 512, shape));
+                tensors.add(new LoraTensor(i, name.getString(0), shape.getAtIndex(JAVA_LONG, 0), shape.getAtIndex(JAVA_LONG, 1)));
+            }
+            return List.copyOf(tensors);
+        }
+    }
+
+    public float[] readLora(LoraTensor t, LoraBuffer which) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_FLOAT, t.elementCount());
+            call("sqlrl_lora_read", SqlrlNative.loraRead(live(), t.index(), which.code, out, t.elementCount()));
+            return out.toArray(JAVA_FLOAT);
+        }
+    }
+
+    public void writeLora(LoraTensor t, LoraBuffer which, float[] values) {
+        if (values.length != t.elementCount()) {
+            throw new InvalidNativeArgumentException("LoRA tensor '" + t.name() + "' has " + t.elementCount()
+                    + " values [" + t.rows() + ", " + t.cols() + "], got " + values.length);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            call("sqlrl_lora_write", SqlrlNative.loraWrite(live(), t.index(), which.code,
+                    arena.allocateFrom(JAVA_FLOAT, values), values.length));
+        }
+    }
+
+    public void zeroGrad() {
+        call("sqlrl_zero_grad", SqlrlNative.zeroGrad(live()));
+    }
+
+    /** Clips the gradient norm and takes one AdamW step; returns the norm before clipping. */
+    public double adamwStep(double lr, double beta1, double beta2, double eps, double weightDecay,
+                            double maxGradNorm, long step) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment norm = arena.allocate(JAVA_DOUBLE);
+            call("sqlrl_adamw_step", SqlrlNative.adamwStep(live(), lr, beta1, beta2, eps, weightDecay, maxGradNorm, step, norm));
+            return norm.get(JAVA_DOUBLE, 0);
+        }
+    }
+
+    public MemoryStats memory() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_LONG, SqlrlNative.MEM_COUNT);
+            call("sqlrl_memory_stats", SqlrlNative.memoryStats(live(), out));
+            return new MemoryStats(out.getAtIndex(JAVA_LONG, SqlrlNative.MEM_WEIGHT_BYTES),
+                    out.getAtIndex(JAVA_LONG, SqlrlNative.MEM_LORA_BYTES),
+                    out.getAtIndex(JAVA_LONG, SqlrlNative.MEM_DEVICE_ALLOCATED),
+                    out.getAtIndex(JAVA_LONG, SqlrlNative.MEM_DEVICE_PEAK));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (handle != null) {
+            SqlrlNative.modelFree(handle);
+            handle = null;
+        }
+    }
+
+    private MemorySegment live() {
+        if (handle == null) throw new IllegalStateException("the model is closed");
+        return handle;
+    }
+
+    private void call(String function, int status) {
+        check(function, status);
+    }
+
+    /** Turns a native status into an exception carrying the library's message. */
+    static void check(String function, int status) {
+        if (status == SqlrlNative.OK) return;
+        String message = SqlrlNative.lastError();
+        if (status == SqlrlNative.ERR_INVALID_ARGUMENT) throw new InvalidNativeArgumentException(message);
+        throw new NativeException(function, status, message);
+    }
+
+    /** Sequences packed back to back, as the ABI takes them. */
+    private record Packed(MemorySegment tokens, MemorySegment lens, long total) {
+        static Packed of(Arena arena, int[][] sequences) {
+            long total = 0;
+            int[] lens = new int[sequences.length];
+            for (int i = 0; i < sequences.length; i++) {
+                lens[i] = sequences[i].length;
+                total += lens[i];
+            }
+            MemorySegment tokens = arena.allocate(JAVA_INT, Math.max(1, total));
+            long offset = 0;
+            for (int[] s : sequences) {
+                MemorySegment.copy(s, 0, tokens, JAVA_INT, offset * 4, s.length);
+                offset += s.length;
+            }
+            return new Packed(tokens, arena.allocateFrom(JAVA_INT, lens), total);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.sqlrl.model.init;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sqlrl.UserInputException;
+import dev.sqlrl.model.ModelConfig;
+import dev.sqlrl.model.WeightLayout;
+import dev.sqlrl.model.safetensors.SafetensorsWriter;
+import dev.sqlrl.model.safetensors.TensorDtype;
+import dev.sqlrl.model.tokenizer.ByteLevelBpeTrainer;
+import dev.sqlrl.model.tokenizer.TokenizerFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Creates a Hugging Face model folder with random weights and a byte-level BPE tokenizer trained
+ * on English questions and SQL: what tests and the CPU demo run on, since no weights can be downloaded.
+ */
+public final class ModelInitializer {
+    public static final List<String> SPECIAL_TOKENS = List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final int MAX_POSITIONS = 2048;
+    private static final double INIT_STD = 0.02;
+
+    public record Options(ModelConfig.Architecture arch, ModelSize size, Path out, Path corpus, int vocabSize, long seed) {}
+
+    private ModelInitializer() {}
+
+    public static ModelConfig create(Options o) {
+        try {
+            if (Files.exists(o.out()) && !isEmptyDir(o.out())) {
+                throw new UserInputException("output folder " + o.out() + " exists and is not empty");
+            }
+            Files.createDirectories(o.out());
+            ByteLevelBpeTrainer.Vocabulary vocab = ByteLevelBpeTrainer.train(readCorpus(o.corpus()),
+                    o.vocabSize() > 0 ? o.vocabSize() : o.size().defaultVocab, SPECIAL_TOKENS);
+            // Embedding rows padded to a multiple of 64, as real checkpoints do.
+            int vocabSize = (vocab.vocab().size() + 63) / 64 * 64;
+            ModelSize s = o.size();
+            int imEnd = vocab.vocab().get("<|im_end|>");
+            int endOfText = vocab.vocab().get("<|endoftext|>");
+            boolean qwen = o.arch() == ModelConfig.Architecture.QWEN2;
+            ModelConfig config = new ModelConfig(o.arch(), vocabSize, s.hidden, s.intermediate, s.layers, s.heads,
+                    s.kvHeads, s.hidden / s.heads, qwen ? 1_000_000.0 : 10_000.0, 1e-6, qwen,
+                    List.of(imEnd, endOfText), null);
+            TokenizerFiles.writeTokenizerJson(vocab, o.out().resolve("tokenizer.json"));
+            TokenizerFiles.writeTokenizerConfig(vocab, "<|im_end|>", "<|endoftext|>", MAX_POSITIONS,
+                    o.out().resolve("tokenizer_config.json"));
+            writeConfig(config, endOfText, o.out().resolve("config.json"));
+            writeGenerationConfig(config, endOfText, o.out().resolve("generation_config.json"));
+            writeWeights(config, o.seed(), o.out().resolve("model.safetensors"));
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write model to " + o.out(), e);
+        }
+    }
+
+    private static boolean isEmptyDir(Path p) throws IOException {
+        if (!Files.isDirectory(p)) return false;
+        try (var s = Files.list(p)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    static List<String> readCorpus(Path corpus) throws IOException {
+        String text;
+        if (corpus != null) {
+            if (!Files.isRegularFile(corpus)) throw new UserInputException("tokenizer corpus not found: " + corpus);
+            text = Files.readString(corpus, StandardCharsets.UTF_8);
+        } else {
+            try (InputStream in = ModelInitializer.class.getResourceAsStream("/init/tokenizer-corpus.txt")) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        List<String> lines = new ArrayList<>(List.of(text.split("\n")));
+        if (lines.stream().allMatch(String::isBlank)) throw new UserInputException("tokenizer corpus " + corpus + " is empty");
+        return lines;
+    }
+
+    private static void writeConfig(ModelConfig c, int padId, Path file) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.putArray("architectures").add(c.architecture().className);
+        n.put("model_type", c.architecture().modelType);
+        n.put("hidden_act", "silu");
+        n.put("hidden_size", c.hiddenSize());
+        n.put("intermediate_size", c.intermediateSize());
+        n.put("num_hidden_layers", c.numLayers());
+        n.put("num_attention_heads", c.numHeads());
+        n.put("num_key_value_heads", c.numKvHeads());
+        n.put("head_dim", c.headDim());
+        n.put("vocab_size", c.vocabSize());
+        n.put("max_position_embeddings", MAX_POSITIONS);
+        n.put("rope_theta", c.ropeTheta());
+        n.put("rms_norm_eps", c.rmsNormEps());
+        n.put("tie_word_embeddings", c.tieWordEmbeddings());
+        n.put("attention_dropout", 0.0);
+        n.put("initializer_range", INIT_STD);
+        if (c.architecture() == ModelConfig.Architecture.LLAMA) {
+            n.put("attention_bias", false);
+            n.put("mlp_bias", false);
+        } else {
+            n.put("use_sliding_window", false);
+        }
+        n.putNull("bos_token_id");
+        ArrayNode eos = n.putArray("eos_token_id");
+        c.eosTokenIds().forEach(eos::add);
+        n.put("pad_token_id", padId);
+        n.put("torch_dtype", "float32");
+        n.put("use_cache", true);
+        JSON.writeValue(file.toFile(), n);
+    }
+
+    private static void writeGenerationConfig(ModelConfig c, int padId, Path file) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        ArrayNode eos = n.putArray("eos_token_id");
+        c.eosTokenIds().forEach(eos::add);
+        n.put("pad_token_id", padId);
+        n.put("do_sample", false);
+        JSON.writeValue(file.toFile(), n);
+    }
+
+    private static void writeWeights(ModelConfig c, long seed, Path file) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
+        for (Map.Entry<String, long[]> e : WeightLayout.expected(c).entrySet()) {
+            long n = 1;
+            for (long d : e.getValue()) n *= d;
+            float[] values = new float[Math.toIntExact(n)];
+            String name = e.getKey();
+            if (name.endsWith("norm.weight")) {
+                java.util.Arrays.fill(values, 1f);
+            } else if (!name.endsWith(".bias")) {
+                for (int i = 0; i < values.length; i++) values[i] = (float) (random.nextGaussian() * INIT_STD);
+            }
+            writer.addFloats(name, TensorDtype.F32, e.getValue(), values);
+        }
+        writer.write(file);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.sqlrl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sqlrl.TestPaths;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stable CLI of the model commands, end to end through Main.run. */
+class ModelCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsNative() {
+        assumeFalse(Boolean.getBoolean("sqlrl.native.skip"), "native library not built");
+    }
+
+    record Result(int code, String out, String err) {
+        JsonNode lastLineJson() throws Exception {
+            String[] lines = out.strip().split("\n");
+            return JSON.readTree(lines[lines.length - 1]);
+        }
+    }
+
+    static Result run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void logprobsCommandReproducesTheReference() throws Exception {
+        Path ref = TestPaths.reference("tiny-llama");
+        JsonNode r = JSON.readTree(ref.resolve("reference.json").toFile());
+        Path input = dir.resolve("seqs.json");
+        JSON.writeValue(input.toFile(), JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set(
+                "sequences", r.get("sequences")).set("prompt_lens", r.get("prompt_lens")));
+        Path out = dir.resolve("out.json");
+        Result res = run("logprobs", "--model", ref.toString(), "--adapter", ref.resolve("adapter").toString(),
+                "--input", input.toString(), "--out", out.toString());
+        assertEquals(0, res.code(), res.err());
+        JsonNode got = JSON.readTree(out.toFile()).get("logprobs");
+        JsonNode want = r.get("completion_logprobs_with_adapter");
+        assertEquals(want.size(), got.size());
+        for (int i = 0; i < want.size(); i++) {
+            assertEquals(want.get(i).size(), got.get(i).size());
+            for (int j = 0; j < want.get(i).size(); j++) {
+                assertEquals(want.get(i).get(j).asDouble(), got.get(i).get(j).asDouble(), 1e-4, "seq " + i + " pos " + j);
+            }
+        }
+    }
+
+    @Test
+    void generateFromTextAndTokenIds() throws Exception {
+        Path model = dir.resolve("tiny");
+        assertEquals(0, run("init-model", "--arch", "qwen2", "--out", model.toString()).code());
+        Result greedy = run("generate", "--model", model.toString(), "--prompt", "SELECT name FROM", "--greedy",
+                "--max-new-tokens", "6", "--ignore-eos", "--json");
+        assertEquals(0, greedy.code(), greedy.err());
+        JsonNode g = greedy.lastLineJson();
+        assertEquals(6, g.get("tokens").size());
+        assertEquals(6, g.get("logprobs").size());
+        assertTrue(g.get("text").isTextual());
+        Result sampled = run("generate", "--model", model.toString(), "--token-ids", "5,6,7", "--temperature", "0.8",
+                "--top-p", "0.9", "--top-k", "50", "--seed", "3", "--max-new-tokens", "4", "--num-samples", "3", "--json");
+        assertEquals(0, sampled.code(), sampled.err());
+        JsonNode samples = sampled.lastLineJson().get("samples");
+        assertEquals(3, samples.size());
+        Result again = run("generate", "--model", model.toString(), "--token-ids", "5,6,7", "--temperature", "0.8",
+                "--top-p", "0.9", "--top-k", "50", "--seed", "3", "--max-new-tokens", "4", "--num-samples", "3", "--json");
+        assertEquals(samples, again.lastLineJson().get("samples"), "same seed, same samples");
+    }
+
+    @Test
+    void userErrorsAreOneLineWithExitCode2() throws Exception {
+        Path input = Files.writeString(dir.resolve("bad.json"), "{\"sequences\": [[1, 2, 3]], \"prompt_lens\": [3]}");
+        Result res = run("logprobs", "--model", TestPaths.reference("tiny-qwen2").toString(), "--input", input.toString(),
+                "--out", dir.resolve("o.json").toString());
+        assertEquals(2, res.code());
+        assertTrue(res.err().contains("prompt_lens[0]") && !res.err().contains("\tat "), res.err());
+        Result range = run("generate", "--model", TestPaths.reference("tiny-qwen2").toString(), "--token-ids", "1,999",
+                "--greedy", "--max-new-tokens", "2");
+        assertEquals(2, range.code());
+        assertTrue(range.err().contains("999") && !range.err().contains("\tat "), range.err());
+        Result version = run("--version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().contains("sqlrl") && version.out().contains("native: 0.1.0"), version.out());
+    }
+}

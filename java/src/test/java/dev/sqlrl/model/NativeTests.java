@@ -1,0 +1,12 @@
+package dev.sqlrl.model;
+
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/** Tests that need libsqlrl are skipped when the build skipped it (-Dsqlrl.native.skip=true). */
+final class NativeTests {
+    private NativeTests() {}
+
+    static void assumeNative() {
+        assumeFalse(Boolean.getBoolean("sqlrl.native.skip"), "native library not built (-Dsqlrl.native.skip=true)");
+    }
+}

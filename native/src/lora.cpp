@@ -1,5 +1,7 @@
 #include "lora.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <cmath>
 
 namespace sqlrl {

@@ -276,3 +276,24 @@ TEST(a_few_training_steps_raise_the_log_prob_of_a_completion) {
   double end = mean_logprob(model.logprobs(data.batch, data.prompts));
   CHECK_MSG(end > start + 0.1, "mean log-prob " << start << " -> " << end);
 }
+
+TEST(bf16_adapters_train_with_gradients_close_to_fp32_adapters) {
+  TrainingBatch data;
+  std::vector<float> upstream = random_vector(data.completion_tokens(), 12);
+  std::vector<std::vector<std::vector<float>>> grads;
+  for (int32_t dtype : {SQLRL_DTYPE_F32, SQLRL_DTYPE_BF16}) {
+    TinyModel model(TinySpec{});
+    CHECK_OK(sqlrl_lora_attach(model.handle(), 4, 8.0, kAllTargets, 0.0, dtype, 3));
+    model.randomize_lora_b(4);  // values written as floats are rounded to bf16 in the bf16 model
+    backward(model, data, upstream);
+    grads.push_back(all_grads(model));
+    double norm = 0;
+    CHECK_OK(sqlrl_adamw_step(model.handle(), 0.01, 0.9, 0.999, 1e-8, 0.0, 1.0, 1, &norm));
+    CHECK(std::isfinite(norm) && norm > 0);
+  }
+  for (size_t t = 0; t < grads[0].size(); ++t) {
+    double scale = 0;
+    for (float g : grads[0][t]) scale = std::max(scale, std::fabs(static_cast<double>(g)));
+    CHECK_MSG(max_abs_difference(grads[0][t], grads[1][t]) <= 0.05 * scale + 1e-4, "tensor " << t);
+  }
+}

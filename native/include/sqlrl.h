@@ -11,6 +11,9 @@
  *
  * Tensors handed in are host pointers that must stay valid only for the duration of the call.
  * Token ids are int32. Sequences are passed packed: tokens of sequence i follow those of i-1.
+ *
+ * Threads: a model is used by one thread at a time (calls on one model must not overlap); different
+ * models may be used from different threads. The last-error string is per thread.
  */
 #ifndef SQLRL_H
 #define SQLRL_H
@@ -105,7 +108,13 @@ SQLRL_API int32_t sqlrl_model_create(int32_t arch, int32_t vocab_size, int32_t h
                                      int32_t num_kv_heads, int32_t head_dim, double rope_theta,
                                      double rms_norm_eps, int32_t tie_word_embeddings,
                                      int32_t weight_mode, int32_t device, void** out_model);
-/* Copies one tensor (dtype SQLRL_DTYPE_*, row-major, shape[ndim]) into the model; checks name and shape. */
+/*
+ * Copies one tensor (dtype SQLRL_DTYPE_*, row-major, shape[ndim]) into the model; checks name and shape.
+ * Expected names: model.embed_tokens.weight, model.norm.weight, lm_head.weight (untied only; refused when
+ * tied), and per layer N: model.layers.N.{input_layernorm,post_attention_layernorm}.weight,
+ * model.layers.N.self_attn.{q,k,v,o}_proj.weight, model.layers.N.mlp.{gate,up,down}_proj.weight and,
+ * for Qwen2 only, model.layers.N.self_attn.{q,k,v}_proj.bias. Before finalize only.
+ */
 SQLRL_API int32_t sqlrl_model_set_weight(void* model, const char* name, const void* data, int32_t dtype,
                                          const int64_t* shape, int32_t ndim);
 /* NF4 only: also quantize the absmax values (8-bit, blocks of 256, offset by their mean); before finalize. */
@@ -117,7 +126,10 @@ SQLRL_API void sqlrl_model_free(void* model);
 SQLRL_API int32_t sqlrl_model_set_checkpointing(void* model, int32_t enabled);
 /* Rows of hidden states per chunk of the vocabulary projection in sqlrl_logprobs (default 256). */
 SQLRL_API int32_t sqlrl_model_set_logprob_chunk(void* model, int32_t rows);
-/* out[SQLRL_MEM_COUNT] in bytes. */
+/*
+ * out[SQLRL_MEM_COUNT] in bytes: frozen weights (after finalize), LoRA values + grads + AdamW moments,
+ * device allocated / peak (-1 where the backend does not tell, e.g. on the CPU).
+ */
 SQLRL_API int32_t sqlrl_memory_stats(void* model, int64_t* out);
 
 /* ---- forward ---- */
@@ -133,7 +145,9 @@ SQLRL_API int32_t sqlrl_forward_logits(void* model, const int32_t* tokens, const
  * Log-probs of the completion tokens (positions prompt_lens[i] .. seq_lens[i]-1 of each sequence),
  * packed into out_logprobs[sum(seq_lens - prompt_lens)], computed through a chunked vocabulary
  * projection. temperature divides the logits (1.0 = none). With keep_graph = 1 the model keeps
- * what sqlrl_backward needs (one pending graph at a time).
+ * what sqlrl_backward needs (one pending graph at a time: a new keep_graph call replaces it; calls
+ * without keep_graph leave it alone). keep_graph = 1 requires adapters attached, enabled and
+ * use_adapters = 1; LoRA dropout applies only then. 1 <= prompt_lens[i] < seq_lens[i].
  */
 SQLRL_API int32_t sqlrl_logprobs(void* model, const int32_t* tokens, const int32_t* seq_lens,
                                  const int32_t* prompt_lens, int32_t n_seqs, int32_t use_adapters,
@@ -153,7 +167,8 @@ SQLRL_API int32_t sqlrl_backward(void* model, const float* grad_logprobs, int64_
  * (included in the output) or max_new_tokens.
  * Outputs, row r = prompt * num_samples + sample:
  *   out_tokens[r * max_new_tokens + j], out_logprobs[...] (log-prob of the token under the
- *   temperature-scaled distribution, before top-k/top-p), out_lengths[r].
+ *   temperature-scaled distribution, before top-k/top-p; greedy: temperature 1), out_lengths[r].
+ *   Entries past out_lengths[r] are 0. The same seed and inputs give the same tokens.
  */
 SQLRL_API int32_t sqlrl_generate(void* model, const int32_t* prompt_tokens, const int32_t* prompt_lens,
                                  int32_t n_prompts, int32_t num_samples, int32_t max_new_tokens,
@@ -187,6 +202,7 @@ SQLRL_API int32_t sqlrl_zero_grad(void* model);
  * Clips the global gradient L2 norm to max_grad_norm (<= 0: no clipping), then one AdamW step
  * (decoupled weight decay) on every LoRA tensor. step is the 1-based step for bias correction.
  * out_grad_norm receives the norm before clipping (non-finite norms skip the update and return OK).
+ * Clipping scales the stored gradients in place, as torch.nn.utils.clip_grad_norm_ does.
  */
 SQLRL_API int32_t sqlrl_adamw_step(void* model, double lr, double beta1, double beta2, double eps,
                                    double weight_decay, double max_grad_norm, int64_t step,

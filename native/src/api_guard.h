@@ -22,6 +22,10 @@ inline void check_arg(bool ok, const std::string& message) {
   if (!ok) throw InvalidArgument(message);
 }
 
+inline void check_not_null(const void* pointer, const char* name) {
+  if (pointer == nullptr) throw InvalidArgument(std::string(name) + " is null");
+}
+
 template <class F>
 int32_t guarded(F&& body) {
   try {

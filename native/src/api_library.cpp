@@ -6,7 +6,13 @@
 
 extern "C" const char* sqlrl_last_error(void) { return sqlrl::last_error().c_str(); }
 
-extern "C" const char* sqlrl_version(void) { return "0.1.0 (cpu)"; }
+extern "C" const char* sqlrl_version(void) {
+#ifdef SQLRL_WITH_CUDA
+  return "0.1.0 (cuda)";
+#else
+  return "0.1.0 (cpu)";
+#endif
+}
 
 extern "C" int32_t sqlrl_abi_version(void) { return SQLRL_ABI_VERSION; }
 

@@ -1,0 +1,32 @@
+// Checks at the ABI boundary shared by the api_*.cpp files: model handles and packed sequences.
+#pragma once
+#include <ATen/ATen.h>
+
+#include <vector>
+
+#include "model.h"
+
+namespace sqlrl {
+
+// A heap model behind the void* handle, tagged so that a stray pointer is reported, not used.
+struct ModelHandle {
+  static constexpr uint64_t kTag = 0x73716c726c6d646cULL;  // "sqlrlmdl"
+  uint64_t tag = kTag;
+  Model model;
+};
+
+// The model behind a handle; throws InvalidArgument for null or foreign pointers.
+Model& model_of(void* handle);
+// The same, and the model must be finalized.
+Model& ready_model_of(void* handle);
+
+// Packed sequences, validated and right-padded with token 0 into [n, longest] int64 on the model's device.
+struct PaddedBatch {
+  at::Tensor tokens;
+  std::vector<int64_t> lengths;
+  int64_t total_tokens = 0;
+};
+PaddedBatch pad_packed(const Model& model, const int32_t* tokens, const int32_t* lengths, int32_t count,
+                       const char* what);
+
+}  // namespace sqlrl

@@ -1,0 +1,102 @@
+// extern "C": creating, loading, configuring and freeing models.
+#include <torch/cuda.h>
+
+#include "api_guard.h"
+#include "api_inputs.h"
+#include "torch_compat.h"
+
+using namespace sqlrl;
+
+extern "C" int32_t sqlrl_model_create(int32_t arch, int32_t vocab_size, int32_t hidden_size, int32_t intermediate_size,
+                                      int32_t num_layers, int32_t num_heads, int32_t num_kv_heads, int32_t head_dim,
+                                      double rope_theta, double rms_norm_eps, int32_t tie_word_embeddings,
+                                      int32_t weight_mode, int32_t device, void** out_model) {
+  return guarded([&] {
+    check_not_null(out_model, "out_model");
+    *out_model = nullptr;
+    ModelConfig config;
+    config.arch = arch;
+    config.vocab_size = vocab_size;
+    config.hidden_size = hidden_size;
+    config.intermediate_size = intermediate_size;
+    config.num_layers = num_layers;
+    config.num_heads = num_heads;
+    config.num_kv_heads = num_kv_heads;
+    config.head_dim = head_dim;
+    config.rope_theta = rope_theta;
+    config.rms_norm_eps = rms_norm_eps;
+    config.tie_word_embeddings = tie_word_embeddings != 0;
+    config.weight_mode = weight_mode;
+    config.validate();
+    check_arg(device == SQLRL_DEVICE_CPU || device == SQLRL_DEVICE_CUDA,
+              "device must be SQLRL_DEVICE_CPU (0) or SQLRL_DEVICE_CUDA (1), got " + std::to_string(device));
+    if (device == SQLRL_DEVICE_CUDA && !torch::cuda::is_available()) {
+      throw Unsupported("SQLRL_DEVICE_CUDA requested, but this libsqlrl was built without CUDA or sees no CUDA device");
+    }
+    auto handle = std::make_unique<ModelHandle>();
+    Model& model = handle->model;
+    model.config = config;
+    model.device = device == SQLRL_DEVICE_CUDA ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
+    // CPU computes in fp32 (bf16 / NF4 weights are upcast at use); CUDA in bf16 unless weights are fp32.
+    model.compute_dtype = device == SQLRL_DEVICE_CUDA && weight_mode != SQLRL_WEIGHTS_FP32 ? at::kBFloat16 : at::kFloat;
+    *out_model = handle.release();
+  });
+}
+
+extern "C" int32_t sqlrl_model_set_weight(void* model, const char* name, const void* data, int32_t dtype,
+                                          const int64_t* shape, int32_t ndim) {
+  return guarded([&] {
+    Model& m = model_of(model);
+    check_not_null(name, "weight name");
+    stage_weight(m, name, data, dtype, shape, ndim);
+  });
+}
+
+extern "C" int32_t sqlrl_model_set_double_quant(void* model, int32_t enabled) {
+  return guarded([&] {
+    Model& m = model_of(model);
+    if (m.finalized) throw BadState("double quantization must be chosen before sqlrl_model_finalize");
+    if (enabled && m.config.weight_mode != SQLRL_WEIGHTS_NF4) {
+      throw BadState("double quantization applies to NF4 weights only (weight_mode = SQLRL_WEIGHTS_NF4)");
+    }
+    m.double_quant = enabled != 0;
+  });
+}
+
+extern "C" int32_t sqlrl_model_finalize(void* model) {
+  return guarded([&] { finalize_model(model_of(model)); });
+}
+
+extern "C" void sqlrl_model_free(void* model) {
+  guarded([&] {
+    if (model == nullptr) return;
+    model_of(model);  // refuses foreign pointers instead of deleting them
+    auto* handle = static_cast<ModelHandle*>(model);
+    handle->tag = 0;
+    delete handle;
+  });
+}
+
+extern "C" int32_t sqlrl_model_set_checkpointing(void* model, int32_t enabled) {
+  return guarded([&] { model_of(model).checkpointing = enabled != 0; });
+}
+
+extern "C" int32_t sqlrl_model_set_logprob_chunk(void* model, int32_t rows) {
+  return guarded([&] {
+    Model& m = model_of(model);
+    check_arg(rows > 0, "logprob chunk rows must be > 0, got " + std::to_string(rows));
+    m.logprob_chunk = rows;
+  });
+}
+
+extern "C" int32_t sqlrl_memory_stats(void* model, int64_t* out) {
+  return guarded([&] {
+    Model& m = model_of(model);
+    check_not_null(out, "out");
+    compat::DeviceMemory device = compat::device_memory(m.device);
+    out[SQLRL_MEM_WEIGHT_BYTES] = weight_bytes(m);
+    out[SQLRL_MEM_LORA_BYTES] = m.lora ? m.lora->bytes() : 0;
+    out[SQLRL_MEM_DEVICE_ALLOCATED] = device.allocated;
+    out[SQLRL_MEM_DEVICE_PEAK] = device.peak;
+  });
+}

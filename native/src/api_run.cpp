@@ -1,0 +1,107 @@
+// extern "C": forward passes, log-probs and their backward, generation.
+#include <cmath>
+#include <cstring>
+
+#include "api_guard.h"
+#include "api_inputs.h"
+
+using namespace sqlrl;
+
+extern "C" int32_t sqlrl_forward_logits(void* model, const int32_t* tokens, const int32_t* seq_lens, int32_t n_seqs,
+                                        int32_t use_adapters, float* out_logits) {
+  return guarded([&] {
+    Model& m = ready_model_of(model);
+    PaddedBatch batch = pad_packed(m, tokens, seq_lens, n_seqs, "sequence");
+    check_not_null(out_logits, "out_logits");
+    at::NoGradGuard no_grad;
+    ForwardMode mode{m.adapters_active(use_adapters != 0), false, 0};
+    at::Tensor logits = vocab_logits(m, forward_hidden(m, batch.tokens, mode)).to(at::kCPU).contiguous();
+    int64_t vocab = m.config.vocab_size, offset = 0;
+    for (size_t i = 0; i < batch.lengths.size(); ++i) {
+      int64_t count = batch.lengths[i] * vocab;
+      std::memcpy(out_logits + offset, logits[static_cast<int64_t>(i)].data_ptr<float>(), count * sizeof(float));
+      offset += count;
+    }
+  });
+}
+
+extern "C" int32_t sqlrl_logprobs(void* model, const int32_t* tokens, const int32_t* seq_lens,
+                                  const int32_t* prompt_lens, int32_t n_seqs, int32_t use_adapters,
+                                  double temperature, int32_t keep_graph, float* out_logprobs) {
+  return guarded([&] {
+    Model& m = ready_model_of(model);
+    PaddedBatch batch = pad_packed(m, tokens, seq_lens, n_seqs, "sequence");
+    check_not_null(prompt_lens, "prompt_lens");
+    check_not_null(out_logprobs, "out_logprobs");
+    std::vector<int64_t> prompts;
+    for (int32_t i = 0; i < n_seqs; ++i) {
+      check_arg(prompt_lens[i] >= 1 && prompt_lens[i] < seq_lens[i],
+                "sequence " + std::to_string(i) + ": prompt_len " + std::to_string(prompt_lens[i]) +
+                    " must be in [1, seq_len) with seq_len " + std::to_string(seq_lens[i]) +
+                    " (a completion of at least one token after a non-empty prompt)");
+      prompts.push_back(prompt_lens[i]);
+    }
+    check_arg(std::isfinite(temperature) && temperature > 0,
+              "temperature must be a finite number > 0, got " + std::to_string(temperature));
+    at::Tensor logprobs =
+        completion_logprobs(m, batch.tokens, batch.lengths, prompts, use_adapters != 0, temperature, keep_graph != 0);
+    at::Tensor host = logprobs.to(at::kCPU).contiguous();
+    std::memcpy(out_logprobs, host.data_ptr<float>(), host.numel() * sizeof(float));
+  });
+}
+
+extern "C" int32_t sqlrl_backward(void* model, const float* grad_logprobs, int64_t n) {
+  return guarded([&] {
+    Model& m = ready_model_of(model);
+    if (!m.pending) throw BadState("no pending graph: call sqlrl_logprobs with keep_graph = 1 before sqlrl_backward");
+    check_not_null(grad_logprobs, "grad_logprobs");
+    int64_t expected = m.pending->targets.numel();
+    check_arg(n == expected, "grad_logprobs has " + std::to_string(n) + " values but the pending log-probs have " +
+                                 std::to_string(expected));
+    at::Tensor grads = at::from_blob(const_cast<float*>(grad_logprobs), {n}, at::kFloat).to(m.device, true, true);
+    backward_pending(m, grads);
+  });
+}
+
+extern "C" int32_t sqlrl_generate(void* model, const int32_t* prompt_tokens, const int32_t* prompt_lens,
+                                  int32_t n_prompts, int32_t num_samples, int32_t max_new_tokens, int32_t greedy,
+                                  double temperature, int32_t top_k, double top_p, uint64_t seed,
+                                  const int32_t* stop_ids, int32_t n_stop_ids, int32_t use_adapters,
+                                  int32_t* out_tokens, float* out_logprobs, int32_t* out_lengths) {
+  return guarded([&] {
+    Model& m = ready_model_of(model);
+    PaddedBatch batch = pad_packed(m, prompt_tokens, prompt_lens, n_prompts, "prompt");
+    check_arg(num_samples > 0, "num_samples must be > 0, got " + std::to_string(num_samples));
+    check_arg(max_new_tokens > 0, "max_new_tokens must be > 0, got " + std::to_string(max_new_tokens));
+    SamplingSettings settings;
+    settings.num_samples = num_samples;
+    settings.max_new_tokens = max_new_tokens;
+    settings.greedy = greedy != 0;
+    if (!settings.greedy) {
+      check_arg(std::isfinite(temperature) && temperature > 0,
+                "temperature must be a finite number > 0 when sampling, got " + std::to_string(temperature));
+      check_arg(top_k >= 0, "top_k must be >= 0 (0 = off), got " + std::to_string(top_k));
+      check_arg(top_p > 0 && top_p <= 1, "top_p must be in (0, 1] (1 = off), got " + std::to_string(top_p));
+      settings.temperature = temperature;
+      settings.top_k = top_k;
+      settings.top_p = top_p;
+    }
+    settings.seed = seed;
+    check_arg(n_stop_ids >= 0, "n_stop_ids must be >= 0, got " + std::to_string(n_stop_ids));
+    if (n_stop_ids > 0) check_not_null(stop_ids, "stop_ids");
+    for (int32_t i = 0; i < n_stop_ids; ++i) {
+      check_arg(stop_ids[i] >= 0 && stop_ids[i] < m.config.vocab_size,
+                "stop id " + std::to_string(stop_ids[i]) + " at index " + std::to_string(i) + " is outside [0, " +
+                    std::to_string(m.config.vocab_size) + ")");
+      settings.stop_ids.push_back(stop_ids[i]);
+    }
+    settings.use_adapters = use_adapters != 0;
+    check_not_null(out_tokens, "out_tokens");
+    check_not_null(out_logprobs, "out_logprobs");
+    check_not_null(out_lengths, "out_lengths");
+    Generation result = generate(m, batch.tokens, batch.lengths, settings);
+    std::memcpy(out_tokens, result.tokens.data_ptr<int32_t>(), result.tokens.numel() * sizeof(int32_t));
+    std::memcpy(out_logprobs, result.logprobs.data_ptr<float>(), result.logprobs.numel() * sizeof(float));
+    std::memcpy(out_lengths, result.lengths.data_ptr<int32_t>(), result.lengths.numel() * sizeof(int32_t));
+  });
+}

@@ -1,0 +1,83 @@
+#include "frozen_linear.h"
+
+#include "api_guard.h"
+#include "nf4_codec.h"
+
+namespace sqlrl {
+
+FrozenLinear::FrozenLinear(const std::string& name, const at::Tensor& weight, int32_t mode, bool double_quant,
+                           const at::Device& device, at::ScalarType compute_dtype)
+    : mode_(mode), out_features_(weight.size(0)), in_features_(weight.size(1)), compute_dtype_(compute_dtype) {
+  if (mode == SQLRL_WEIGHTS_FP32) {
+    weight_ = weight.to(device, at::kFloat).contiguous();
+  } else if (mode == SQLRL_WEIGHTS_BF16) {
+    weight_ = weight.to(device, at::kBFloat16).contiguous();
+  } else {
+    int64_t n = weight.numel();
+    if (n % kNf4BlockSize != 0) {
+      throw Unsupported("NF4 needs a multiple of " + std::to_string(kNf4BlockSize) + " values per tensor; " + name +
+                        " has " + std::to_string(n));
+    }
+    // Quantized on the host with the reference codec so every device stores identical codes.
+    at::Tensor values = weight.to(at::kFloat).contiguous();
+    at::Tensor codes = at::empty({n / 2}, at::kByte);
+    at::Tensor absmax = at::empty({n / kNf4BlockSize}, at::kFloat);
+    nf4::quantize(values.data_ptr<float>(), n, kNf4BlockSize, codes.data_ptr<uint8_t>(), absmax.data_ptr<float>());
+    codes_ = codes.to(device);
+    if (double_quant) {
+      int64_t blocks = absmax.numel();
+      at::Tensor absmax_codes = at::empty({blocks}, at::kChar);
+      at::Tensor scales = at::empty({nf4::absmax_block_count(blocks, kAbsmaxBlockSize)}, at::kFloat);
+      nf4::quantize_absmax(absmax.data_ptr<float>(), blocks, kAbsmaxBlockSize, absmax_codes.data_ptr<int8_t>(),
+                           scales.data_ptr<float>(), &absmax_offset_);
+      absmax_codes_ = absmax_codes.to(device);
+      absmax_scales_ = scales.to(device);
+    } else {
+      absmax_ = absmax.to(device);
+    }
+  }
+}
+
+at::Tensor FrozenLinear::dense() const {
+  if (mode_ != SQLRL_WEIGHTS_NF4) return weight_.to(compute_dtype_);
+  return dequantize_nf4().to(compute_dtype_);
+}
+
+at::Tensor FrozenLinear::block_absmax() const {
+  if (absmax_.defined()) return absmax_;
+  int64_t blocks = absmax_codes_.numel();
+  if (absmax_codes_.is_cpu()) {
+    at::Tensor absmax = at::empty({blocks}, at::kFloat);
+    nf4::dequantize_absmax(absmax_codes_.data_ptr<int8_t>(), absmax_scales_.data_ptr<float>(), absmax_offset_, blocks,
+                           kAbsmaxBlockSize, absmax.data_ptr<float>());
+    return absmax;
+  }
+  // Other devices: the same formula in tensor ops until native/cuda has its kernel.
+  at::Tensor scales = absmax_scales_.repeat_interleave(kAbsmaxBlockSize).narrow(0, 0, blocks);
+  return absmax_codes_.to(at::kFloat) / 127.0f * scales + absmax_offset_;
+}
+
+at::Tensor FrozenLinear::dequantize_nf4() const {
+  int64_t n = out_features_ * in_features_;
+  at::Tensor absmax = block_absmax();
+  if (codes_.is_cpu()) {
+    at::Tensor values = at::empty({out_features_, in_features_}, at::kFloat);
+    nf4::dequantize(codes_.data_ptr<uint8_t>(), absmax.data_ptr<float>(), n, kNf4BlockSize, values.data_ptr<float>());
+    return values;
+  }
+  at::Tensor codebook = at::from_blob(const_cast<float*>(nf4::kCodebook), {16}, at::kFloat).to(codes_.device());
+  at::Tensor high = codebook.index({codes_.__rshift__(4).to(at::kLong)});
+  at::Tensor low = codebook.index({codes_.bitwise_and(0x0F).to(at::kLong)});
+  at::Tensor values = at::stack({high, low}, 1).reshape({n / kNf4BlockSize, kNf4BlockSize});
+  return (values * absmax.unsqueeze(1)).reshape({out_features_, in_features_});
+}
+
+int64_t FrozenLinear::bytes() const {
+  int64_t total = 0;
+  for (const at::Tensor* t : {&weight_, &codes_, &absmax_, &absmax_codes_, &absmax_scales_}) {
+    if (t->defined()) total += t->numel() * static_cast<int64_t>(t->element_size());
+  }
+  return total;
+}
+
+}  // namespace sqlrl

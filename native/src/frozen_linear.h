@@ -1,0 +1,40 @@
+// The frozen base weight of one linear layer, stored as fp32, bf16 or NF4 (bitsandbytes layout),
+// and turned back into a dense matrix of the compute dtype at each use.
+#pragma once
+#include <ATen/ATen.h>
+
+#include <string>
+
+namespace sqlrl {
+
+class FrozenLinear {
+ public:
+  FrozenLinear() = default;
+  // weight: [out, in] on the host, any float dtype. mode: SQLRL_WEIGHTS_*. name is for error messages.
+  FrozenLinear(const std::string& name, const at::Tensor& weight, int32_t mode, bool double_quant,
+               const at::Device& device, at::ScalarType compute_dtype);
+
+  // The dense [out, in] weight in the compute dtype (dequantized / upcast on the fly).
+  at::Tensor dense() const;
+  int64_t bytes() const;
+
+ private:
+  at::Tensor dequantize_nf4() const;
+  at::Tensor block_absmax() const;
+
+  int32_t mode_ = 0;
+  int64_t out_features_ = 0;
+  int64_t in_features_ = 0;
+  at::ScalarType compute_dtype_ = at::kFloat;
+  at::Tensor weight_;          // fp32 / bf16 modes
+  at::Tensor codes_;           // NF4: uint8 [out * in / 2]
+  at::Tensor absmax_;          // NF4 without double quantization: fp32 [out * in / 64]
+  at::Tensor absmax_codes_;    // NF4 with double quantization: int8 [out * in / 64]
+  at::Tensor absmax_scales_;   //   fp32, one per block of 256 absmax values
+  float absmax_offset_ = 0.0f;  //   the mean subtracted before quantizing them
+};
+
+constexpr int32_t kNf4BlockSize = 64;
+constexpr int32_t kAbsmaxBlockSize = 256;
+
+}  // namespace sqlrl

@@ -1,0 +1,127 @@
+// Batched generation: one prefill per prompt, its KV cache expanded to the prompt's samples, then
+// decode steps that write each row's K/V at its own position; greedy or filtered sampling.
+#include <algorithm>
+#include <limits>
+
+#include "model.h"
+
+namespace sqlrl {
+
+namespace {
+struct Draw {
+  at::Tensor tokens;    // int64 [rows]
+  at::Tensor logprobs;  // fp32 [rows]: under the temperature-scaled distribution, before filtering
+};
+
+at::Tensor keep_top_k(const at::Tensor& logits, int64_t top_k) {
+  at::Tensor kth = std::get<0>(logits.topk(top_k, -1)).narrow(-1, top_k - 1, 1);
+  return logits.masked_fill(logits < kth, -std::numeric_limits<float>::infinity());
+}
+
+// Nucleus filter as Hugging Face's TopPLogitsWarper: drop a token when the tokens more probable than
+// it already hold top_p of the mass; the most probable token always stays.
+at::Tensor keep_top_p(const at::Tensor& logits, double top_p) {
+  auto [sorted, order] = logits.sort(-1, /*descending=*/true);
+  at::Tensor probs = at::softmax(sorted, -1);
+  at::Tensor mass_before = probs.cumsum(-1) - probs;
+  at::Tensor drop_sorted = mass_before >= top_p;
+  drop_sorted.select(-1, 0).fill_(false);
+  at::Tensor drop = at::zeros_like(drop_sorted).scatter(-1, order, drop_sorted);
+  return logits.masked_fill(drop, -std::numeric_limits<float>::infinity());
+}
+
+Draw draw(const at::Tensor& logits, const SamplingSettings& settings, at::Generator& generator) {
+  Draw out;
+  if (settings.greedy) {
+    out.tokens = logits.argmax(-1);
+    out.logprobs = at::log_softmax(logits, -1).gather(1, out.tokens.unsqueeze(1)).squeeze(1);
+    return out;
+  }
+  at::Tensor scaled = logits / settings.temperature;
+  at::Tensor filtered = scaled;
+  if (settings.top_k > 0 && settings.top_k < logits.size(-1)) filtered = keep_top_k(filtered, settings.top_k);
+  if (settings.top_p < 1.0) filtered = keep_top_p(filtered, settings.top_p);
+  out.tokens = at::multinomial(at::softmax(filtered, -1), 1, false, generator).squeeze(1);
+  out.logprobs = at::log_softmax(scaled, -1).gather(1, out.tokens.unsqueeze(1)).squeeze(1);
+  return out;
+}
+}  // namespace
+
+Generation generate(Model& model, const at::Tensor& prompts, const std::vector<int64_t>& prompt_lens,
+                    const SamplingSettings& settings) {
+  at::NoGradGuard no_grad;
+  const ModelConfig& config = model.config;
+  ForwardMode mode{model.adapters_active(settings.use_adapters), false, 0};
+  int64_t prompt_count = prompts.size(0), prompt_width = prompts.size(1);
+  int64_t samples = settings.num_samples, rows = prompt_count * samples;
+  int64_t capacity = prompt_width + settings.max_new_tokens;
+  at::TensorOptions on_device = at::TensorOptions(model.device);
+  at::TensorOptions index_options = on_device.dtype(at::kLong);
+
+  // Zero-filled: unwritten slots are masked out, and a masked zero cannot turn into NaN.
+  KvCache cache;
+  for (int64_t layer = 0; layer < config.num_layers; ++layer) {
+    cache.keys.push_back(at::zeros({prompt_count, config.num_kv_heads, capacity, config.head_dim},
+                                   on_device.dtype(model.compute_dtype)));
+    cache.values.push_back(at::zeros_like(cache.keys.back()));
+  }
+
+  // Prefill the right-padded prompts once; row b's next-token logits sit at prompt_lens[b] - 1.
+  at::Tensor prefill_positions = at::arange(prompt_width, index_options).unsqueeze(0).expand({prompt_count, prompt_width});
+  Positions positions = cached_positions(model, prefill_positions, prompt_width);
+  at::Tensor x = embed(model, prompts);
+  for (int64_t layer = 0; layer < config.num_layers; ++layer) {
+    x = decoder_layer(model, layer, x, positions, mode, &cache, prefill_positions, prompt_width);
+  }
+  at::Tensor prompt_lengths = at::tensor(prompt_lens, at::kLong).to(index_options);
+  at::Tensor last = x.index({at::arange(prompt_count, index_options), prompt_lengths - 1});
+  at::Tensor logits = vocab_logits(model, final_rms_norm(model, last));
+
+  // The samples of a prompt share its prefill: expand the cache, not the computation.
+  if (samples > 1) {
+    for (int64_t layer = 0; layer < config.num_layers; ++layer) {
+      cache.keys[layer] = cache.keys[layer].repeat_interleave(samples, 0);
+      cache.values[layer] = cache.values[layer].repeat_interleave(samples, 0);
+    }
+    logits = logits.repeat_interleave(samples, 0);
+    prompt_lengths = prompt_lengths.repeat_interleave(samples, 0);
+  }
+
+  at::Generator generator = seeded_generator(model.device, settings.seed);
+  at::Tensor stop_ids = at::tensor(settings.stop_ids.empty() ? std::vector<int64_t>{-1} : settings.stop_ids, at::kLong)
+                            .to(index_options);
+  at::Tensor out_tokens = at::zeros({rows, settings.max_new_tokens}, index_options);
+  at::Tensor out_logprobs = at::zeros({rows, settings.max_new_tokens}, on_device.dtype(at::kFloat));
+  at::Tensor lengths = at::zeros({rows}, index_options);
+  at::Tensor finished = at::zeros({rows}, on_device.dtype(at::kBool));
+  int64_t longest_prompt = *std::max_element(prompt_lens.begin(), prompt_lens.end());
+
+  for (int64_t step = 0; step < settings.max_new_tokens; ++step) {
+    Draw next = draw(logits, settings, generator);
+    at::Tensor active = finished.logical_not();
+    out_tokens.select(1, step).copy_(next.tokens.masked_fill(finished, 0));
+    out_logprobs.select(1, step).copy_(next.logprobs.masked_fill(finished, 0));
+    lengths += active.to(at::kLong);
+    finished = finished.logical_or(at::isin(next.tokens, stop_ids));
+    if (step + 1 == settings.max_new_tokens || finished.all().item<bool>()) break;
+
+    // Decode: each row's new token sits at its own position prompt_len + step; finished rows run
+    // along (their outputs are no longer recorded).
+    at::Tensor step_positions = (prompt_lengths + step).unsqueeze(1);
+    int64_t key_count = longest_prompt + step + 1;
+    Positions decode_positions = cached_positions(model, step_positions, key_count);
+    at::Tensor h = embed(model, next.tokens.unsqueeze(1));
+    for (int64_t layer = 0; layer < config.num_layers; ++layer) {
+      h = decoder_layer(model, layer, h, decode_positions, mode, &cache, step_positions, key_count);
+    }
+    logits = vocab_logits(model, final_rms_norm(model, h.squeeze(1)));
+  }
+
+  Generation generation;
+  generation.tokens = out_tokens.to(at::kCPU, at::kInt);
+  generation.logprobs = out_logprobs.to(at::kCPU);
+  generation.lengths = lengths.to(at::kCPU, at::kInt);
+  return generation;
+}
+
+}  // namespace sqlrl

@@ -1,0 +1,53 @@
+// LoRA adapters on the decoder linears: y += (alpha / r) * B(A(dropout(x))), with their AdamW state.
+#pragma once
+#include <ATen/ATen.h>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model_config.h"
+
+namespace sqlrl {
+
+struct LoraTensor {
+  std::string name;    // "model.layers.0.self_attn.q_proj.lora_A.weight"
+  at::Tensor value;    // trainable leaf; its .grad() holds the accumulated gradient
+  at::Tensor adam_m;   // fp32, same shape
+  at::Tensor adam_v;   // fp32, same shape
+};
+
+struct LoraSettings {
+  int32_t rank = 0;
+  double alpha = 0;
+  int32_t target_mask = 0;
+  double dropout = 0;
+  at::ScalarType dtype = at::kFloat;
+  uint64_t seed = 0;
+};
+
+class LoraAdapters {
+ public:
+  // Creates A (Kaiming-uniform, a = sqrt(5), from settings.seed) and B (zeros) for every targeted
+  // projection of every layer, on device.
+  LoraAdapters(const ModelConfig& config, const LoraSettings& settings, const at::Device& device);
+
+  // The adapter's contribution to projection p of layer, or an undefined tensor if p is not adapted.
+  // dropout_generator non-null: apply dropout (training graphs only).
+  at::Tensor delta(int64_t layer, int projection, const at::Tensor& x, at::Generator* dropout_generator) const;
+
+  std::vector<LoraTensor>& tensors() { return tensors_; }
+  const std::vector<LoraTensor>& tensors() const { return tensors_; }
+  const LoraSettings& settings() const { return settings_; }
+  int64_t bytes() const;  // values, gradients and moments
+
+ private:
+  LoraSettings settings_;
+  double scale_ = 0;
+  std::vector<LoraTensor> tensors_;
+  // Per layer and projection: index of its A in tensors_ (B follows), or -1.
+  std::vector<std::array<int, kProjectionCount>> first_tensor_;
+};
+
+}  // namespace sqlrl

@@ -1,0 +1,50 @@
+// The few places where libtorch 1.13 (Debian, CPU) and libtorch 2.x (CUDA builds) differ.
+#pragma once
+#include <ATen/ATen.h>
+#include <torch/version.h>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+#ifdef SQLRL_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
+
+namespace sqlrl::compat {
+
+// Softmax attention of q [B, H, Tq, D] over k, v [B, H, Tk, D] (kv heads already repeated);
+// allowed [B or 1, 1, Tq, Tk] is true where a query may see a key. Scale 1/sqrt(D).
+inline at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& allowed) {
+#if TORCH_VERSION_MAJOR >= 2
+  return at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false);
+#else
+  // 1.13 has no public fused attention: the textbook form, softmax in fp32.
+  double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+  at::Tensor scores = at::matmul(q.to(at::kFloat), k.to(at::kFloat).transpose(-2, -1)) * scale;
+  scores = scores.masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
+  at::Tensor weights = at::softmax(scores, -1).to(v.scalar_type());
+  return at::matmul(weights, v);
+#endif
+}
+
+// Bytes currently allocated and the peak on a CUDA device, or {-1, -1} where the backend does not tell.
+struct DeviceMemory {
+  int64_t allocated = -1;
+  int64_t peak = -1;
+};
+
+inline DeviceMemory device_memory(const c10::Device& device) {
+  DeviceMemory memory;
+#ifdef SQLRL_WITH_CUDA
+  if (device.is_cuda()) {
+    // Index 0 is StatType::AGGREGATE; its enclosing namespace moved in 2.x, the index did not.
+    auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
+    memory.allocated = stats.allocated_bytes[0].current;
+    memory.peak = stats.allocated_bytes[0].peak;
+  }
+#endif
+  return memory;
+}
+
+}  // namespace sqlrl::compat

@@ -1,0 +1,133 @@
+// The decoder blocks as Hugging Face's Qwen2 / Llama modeling code computes them: RMSNorm in fp32,
+// rotate-half RoPE, grouped-query attention, SwiGLU MLP, each linear with its optional LoRA.
+#include <mutex>
+
+#include "model.h"
+#include "torch_compat.h"
+
+namespace sqlrl {
+
+at::Generator seeded_generator(const at::Device& device, uint64_t seed) {
+  at::Generator device_default = at::globalContext().defaultGenerator(device);  // a handle to the shared one
+  at::Generator generator;
+  {
+    std::lock_guard<std::mutex> lock(device_default.mutex());
+    generator = device_default.clone();
+  }
+  generator.set_current_seed(seed);
+  return generator;
+}
+
+at::Tensor embed(const Model& model, const at::Tensor& tokens) { return at::embedding(model.embed_tokens, tokens); }
+
+static at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
+  at::Tensor x32 = x.to(at::kFloat);
+  at::Tensor normalized = x32 * at::rsqrt(x32.pow(2).mean(-1, true) + eps);
+  return (weight * normalized).to(x.scalar_type());
+}
+
+at::Tensor final_rms_norm(const Model& model, const at::Tensor& x) {
+  return rms_norm(x, model.final_norm, model.config.rms_norm_eps);
+}
+
+static void rope_tables(const Model& model, const at::Tensor& positions, Positions& out) {
+  // positions [B, T] -> [B, 1, T, head_dim] with the frequencies repeated over both halves.
+  at::Tensor freqs = positions.to(at::kFloat).unsqueeze(-1) * model.rope_inv_freq;
+  at::Tensor angles = at::cat({freqs, freqs}, -1).unsqueeze(1);
+  out.cos = angles.cos().to(model.compute_dtype);
+  out.sin = angles.sin().to(model.compute_dtype);
+}
+
+Positions causal_positions(const Model& model, int64_t length) {
+  Positions out;
+  at::TensorOptions on_device = at::TensorOptions(model.device);
+  rope_tables(model, at::arange(length, on_device.dtype(at::kLong)).unsqueeze(0), out);
+  out.allowed = at::ones({length, length}, on_device.dtype(at::kBool)).tril().view({1, 1, length, length});
+  return out;
+}
+
+Positions cached_positions(const Model& model, const at::Tensor& positions, int64_t key_count) {
+  Positions out;
+  rope_tables(model, positions, out);
+  at::Tensor keys = at::arange(key_count, at::TensorOptions(model.device).dtype(at::kLong)).view({1, 1, 1, key_count});
+  out.allowed = keys <= positions.unsqueeze(1).unsqueeze(-1);
+  return out;
+}
+
+static at::Tensor rotate_half(const at::Tensor& x) {
+  int64_t half = x.size(-1) / 2;
+  return at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+}
+
+static at::Tensor apply_rope(const at::Tensor& x, const Positions& positions) {
+  return x * positions.cos + rotate_half(x) * positions.sin;
+}
+
+namespace {
+// One layer's linears, with the layer's adapters and dropout draws.
+struct LayerLinears {
+  const Model& model;
+  int64_t layer;
+  const ForwardMode& mode;
+  at::Generator* dropout_generator;
+
+  at::Tensor operator()(int projection, const at::Tensor& x) const {
+    const DecoderLayerWeights& weights = model.layers[layer];
+    const at::Tensor& bias = weights.biases[projection];
+    at::Tensor y = bias.defined() ? at::linear(x, weights.projections[projection].dense(), bias)
+                                  : at::linear(x, weights.projections[projection].dense());
+    if (!mode.adapters) return y;
+    at::Tensor delta = model.lora->delta(layer, projection, x, dropout_generator);
+    return delta.defined() ? y + delta : y;
+  }
+};
+}  // namespace
+
+at::Tensor decoder_layer(const Model& model, int64_t layer, const at::Tensor& x, const Positions& positions,
+                         const ForwardMode& mode, KvCache* cache, const at::Tensor& cache_index, int64_t key_count) {
+  const ModelConfig& config = model.config;
+  const DecoderLayerWeights& weights = model.layers[layer];
+  std::optional<at::Generator> generator;
+  if (mode.adapters && mode.dropout) generator = seeded_generator(model.device, mode.dropout_seed + layer);
+  LayerLinears linear{model, layer, mode, generator ? &*generator : nullptr};
+
+  int64_t batch = x.size(0), length = x.size(1);
+  int64_t heads = config.num_heads, kv_heads = config.num_kv_heads, head_dim = config.head_dim;
+  at::Tensor h = rms_norm(x, weights.input_norm, config.rms_norm_eps);
+  at::Tensor q = linear(kQ, h).view({batch, length, heads, head_dim}).transpose(1, 2);
+  at::Tensor k = linear(kK, h).view({batch, length, kv_heads, head_dim}).transpose(1, 2);
+  at::Tensor v = linear(kV, h).view({batch, length, kv_heads, head_dim}).transpose(1, 2);
+  q = apply_rope(q, positions);
+  k = apply_rope(k, positions);
+  if (cache != nullptr) {
+    at::Tensor index = cache_index.view({batch, 1, length, 1}).expand({batch, kv_heads, length, head_dim});
+    cache->keys[layer].scatter_(2, index, k);
+    cache->values[layer].scatter_(2, index, v);
+    k = cache->keys[layer].narrow(2, 0, key_count);
+    v = cache->values[layer].narrow(2, 0, key_count);
+  }
+  if (heads != kv_heads) {
+    // Hugging Face's repeat_kv: each kv head serves heads / kv_heads consecutive query heads.
+    k = k.repeat_interleave(heads / kv_heads, 1);
+    v = v.repeat_interleave(heads / kv_heads, 1);
+  }
+  at::Tensor attended = compat::attention(q, k, v, positions.allowed);
+  attended = attended.transpose(1, 2).reshape({batch, length, heads * head_dim});
+  at::Tensor residual = x + linear(kO, attended);
+  h = rms_norm(residual, weights.post_attention_norm, config.rms_norm_eps);
+  at::Tensor mlp = linear(kDown, at::silu(linear(kGate, h)) * linear(kUp, h));
+  return residual + mlp;
+}
+
+at::Tensor vocab_logits(const Model& model, const at::Tensor& rows) {
+  return at::linear(rows, model.lm_head).to(at::kFloat);
+}
+
+at::Tensor forward_hidden(const Model& model, const at::Tensor& tokens, const ForwardMode& mode) {
+  at::Tensor x = embed(model, tokens);
+  Positions positions = causal_positions(model, tokens.size(1));
+  for (int64_t layer = 0; layer < model.config.num_layers; ++layer) x = decoder_layer(model, layer, x, positions, mode);
+  return final_rms_norm(model, x);
+}
+
+}  // namespace sqlrl

@@ -1,0 +1,172 @@
+// Generation: the KV cache against full recomputation, sampling filters and seeds, stop ids.
+#include <algorithm>
+
+#include "test_harness.h"
+#include "tiny_model.h"
+
+using namespace sqlrl_test;
+
+namespace {
+
+struct Generated {
+  std::vector<int32_t> tokens;
+  std::vector<float> logprobs;
+  std::vector<int32_t> lengths;
+};
+
+struct Request {
+  int32_t samples = 1;
+  int32_t max_new = 6;
+  bool greedy = true;
+  double temperature = 1.0;
+  int32_t top_k = 0;
+  double top_p = 1.0;
+  uint64_t seed = 1;
+  std::vector<int32_t> stop_ids;
+  bool adapters = true;
+};
+
+Generated generate(const TinyModel& model, const Packed& prompts, const Request& r) {
+  size_t rows = static_cast<size_t>(prompts.count()) * r.samples;
+  Generated out{std::vector<int32_t>(rows * r.max_new, -7), std::vector<float>(rows * r.max_new), std::vector<int32_t>(rows)};
+  CHECK_OK(sqlrl_generate(model.handle(), prompts.tokens.data(), prompts.lengths.data(), prompts.count(), r.samples,
+                          r.max_new, r.greedy ? 1 : 0, r.temperature, r.top_k, r.top_p, r.seed, r.stop_ids.data(),
+                          static_cast<int32_t>(r.stop_ids.size()), r.adapters ? 1 : 0, out.tokens.data(),
+                          out.logprobs.data(), out.lengths.data()));
+  return out;
+}
+
+// log_softmax(logits / temperature) of the last position of `sequence`, by a full forward pass.
+std::vector<double> next_token_logprobs(const TinyModel& model, const std::vector<int32_t>& sequence,
+                                        double temperature) {
+  int vocab = model.spec().vocab;
+  std::vector<float> logits = model.logits(Packed::of({sequence}));
+  const float* last = logits.data() + (sequence.size() - 1) * vocab;
+  double top = -1e300, sum = 0;
+  for (int v = 0; v < vocab; ++v) top = std::max(top, last[v] / temperature);
+  for (int v = 0; v < vocab; ++v) sum += std::exp(last[v] / temperature - top);
+  std::vector<double> out(vocab);
+  for (int v = 0; v < vocab; ++v) out[v] = last[v] / temperature - top - std::log(sum);
+  return out;
+}
+
+// Every generated token's log-prob (and, for greedy, the token itself) against recomputation.
+void check_against_recomputation(const TinyModel& model, const std::vector<std::vector<int32_t>>& prompts,
+                                 const Request& request, const Generated& generated) {
+  for (size_t p = 0; p < prompts.size(); ++p) {
+    for (int32_t s = 0; s < request.samples; ++s) {
+      size_t row = p * request.samples + s;
+      std::vector<int32_t> sequence = prompts[p];
+      CHECK(generated.lengths[row] >= 1 && generated.lengths[row] <= request.max_new);
+      for (int32_t j = 0; j < generated.lengths[row]; ++j) {
+        int32_t token = generated.tokens[row * request.max_new + j];
+        std::vector<double> logprobs = next_token_logprobs(model, sequence, request.greedy ? 1.0 : request.temperature);
+        if (request.greedy) {
+          int32_t argmax = static_cast<int32_t>(std::max_element(logprobs.begin(), logprobs.end()) - logprobs.begin());
+          CHECK_MSG(token == argmax, "row " << row << " step " << j << ": " << token << " vs argmax " << argmax);
+        }
+        CHECK_NEAR(generated.logprobs[row * request.max_new + j], logprobs[token], 1e-4);
+        sequence.push_back(token);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST(kv_cache_greedy_decoding_equals_argmax_of_full_recomputation) {
+  for (int32_t arch : {SQLRL_ARCH_QWEN2, SQLRL_ARCH_LLAMA}) {
+    TinySpec spec;
+    spec.arch = arch;
+    TinyModel model(spec);
+    auto prompts = random_sequences(3, 1, 7, spec.vocab, 30 + arch);
+    Request request;
+    Generated generated = generate(model, Packed::of(prompts), request);
+    for (int32_t length : generated.lengths) CHECK(length == request.max_new);
+    check_against_recomputation(model, prompts, request, generated);
+  }
+}
+
+TEST(sampled_logprobs_with_shared_prefill_match_full_recomputation) {
+  TinyModel model(TinySpec{});
+  auto prompts = random_sequences(2, 2, 6, 97, 41);
+  Request request;
+  request.samples = 3;
+  request.greedy = false;
+  request.temperature = 0.8;
+  request.top_k = 20;
+  request.top_p = 0.9;
+  Generated generated = generate(model, Packed::of(prompts), request);
+  check_against_recomputation(model, prompts, request, generated);
+}
+
+TEST(seeded_sampling_is_reproducible_and_the_seed_matters) {
+  TinyModel model(TinySpec{});
+  Packed prompts = Packed::of(random_sequences(3, 2, 6, 97, 42));
+  Request request;
+  request.samples = 4;
+  request.max_new = 8;
+  request.greedy = false;
+  request.temperature = 1.3;
+  request.seed = 99;
+  Generated first = generate(model, prompts, request), again = generate(model, prompts, request);
+  CHECK(first.tokens == again.tokens);
+  CHECK(first.logprobs == again.logprobs);
+  request.seed = 100;
+  CHECK(generate(model, prompts, request).tokens != first.tokens);
+  // Samples of one prompt differ from each other (they share the prefill, not the draws).
+  CHECK(!std::equal(first.tokens.begin(), first.tokens.begin() + 8, first.tokens.begin() + 8));
+}
+
+TEST(top_k_one_sampling_equals_greedy) {
+  TinyModel model(TinySpec{});
+  Packed prompts = Packed::of(random_sequences(2, 2, 6, 97, 43));
+  Request greedy;
+  greedy.samples = 3;
+  Request top1 = greedy;
+  top1.greedy = false;
+  top1.top_k = 1;
+  top1.seed = 5;
+  Generated a = generate(model, prompts, greedy), b = generate(model, prompts, top1);
+  CHECK(a.tokens == b.tokens);
+  CHECK(max_abs_difference(a.logprobs, b.logprobs) < 1e-6);  // temperature 1: same distribution
+}
+
+TEST(stop_ids_end_a_row_which_then_stops_changing) {
+  TinyModel model(TinySpec{});
+  Packed prompts = Packed::of(random_sequences(3, 2, 6, 97, 44));
+  Request request;
+  request.max_new = 8;
+  Generated free_run = generate(model, prompts, request);
+  int32_t stop = free_run.tokens[2];  // row 0's third token
+  request.stop_ids = {stop};
+  Generated stopped = generate(model, prompts, request);
+  for (int32_t row = 0; row < 3; ++row) {
+    const int32_t* unstopped = free_run.tokens.data() + row * 8;
+    int32_t expected = static_cast<int32_t>(std::find(unstopped, unstopped + 8, stop) - unstopped);
+    expected = std::min(expected + 1, 8);  // the stop id is part of the output
+    CHECK_MSG(stopped.lengths[row] == expected, "row " << row << ": " << stopped.lengths[row] << " vs " << expected);
+    for (int32_t j = 0; j < 8; ++j) {
+      if (j < expected) {
+        CHECK(stopped.tokens[row * 8 + j] == unstopped[j]);
+      } else {
+        CHECK(stopped.tokens[row * 8 + j] == 0);
+        CHECK(stopped.logprobs[row * 8 + j] == 0.0f);
+      }
+    }
+  }
+  CHECK(stopped.lengths[0] == 3);
+}
+
+TEST(generation_uses_adapters_only_when_asked) {
+  TinyModel model(TinySpec{});
+  Packed prompts = Packed::of(random_sequences(2, 3, 5, 97, 45));
+  Request request;
+  Generated base = generate(model, prompts, request);
+  model.attach_lora(4, 16.0, 127);
+  model.randomize_lora_b(8);
+  Request without = request;
+  without.adapters = false;
+  CHECK(generate(model, prompts, without).logprobs == base.logprobs);
+  CHECK(generate(model, prompts, request).logprobs != base.logprobs);
+}

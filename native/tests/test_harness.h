@@ -1,0 +1,67 @@
+// A minimal test harness: TEST(name) registers a function; CHECK* throw on failure with file:line.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sqlrl.h"
+
+namespace sqlrl_test {
+
+struct TestCase {
+  const char* name;
+  void (*body)();
+};
+
+inline std::vector<TestCase>& registry() {
+  static std::vector<TestCase> tests;
+  return tests;
+}
+
+struct Registration {
+  Registration(const char* name, void (*body)()) { registry().push_back({name, body}); }
+};
+
+struct CheckFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+inline std::string where(const char* file, int line) {
+  std::string path(file);
+  return path.substr(path.find_last_of('/') + 1) + ":" + std::to_string(line) + ": ";
+}
+
+}  // namespace sqlrl_test
+
+#define TEST(name)                                                                  \
+  static void name();                                                               \
+  static const sqlrl_test::Registration name##_registration(#name, &name);          \
+  static void name()
+
+#define CHECK_MSG(condition, message)                                                                      \
+  do {                                                                                                     \
+    if (!(condition)) {                                                                                    \
+      std::ostringstream check_stream;                                                                     \
+      check_stream << sqlrl_test::where(__FILE__, __LINE__) << "CHECK(" #condition ") failed: " << message; \
+      throw sqlrl_test::CheckFailure(check_stream.str());                                                  \
+    }                                                                                                      \
+  } while (0)
+
+#define CHECK(condition) CHECK_MSG(condition, "")
+
+// A C ABI call that must succeed; on failure reports the library's message.
+#define CHECK_OK(call)                                                                                  \
+  do {                                                                                                  \
+    int32_t check_status = (call);                                                                      \
+    CHECK_MSG(check_status == SQLRL_OK, #call " returned " << check_status << ": " << sqlrl_last_error()); \
+  } while (0)
+
+#define CHECK_NEAR(actual, expected, tolerance)                                                         \
+  do {                                                                                                  \
+    double check_actual = (actual), check_expected = (expected);                                        \
+    CHECK_MSG(std::fabs(check_actual - check_expected) <= (tolerance),                                  \
+              #actual " = " << check_actual << ", expected " << check_expected << " +- " << (tolerance)); \
+  } while (0)

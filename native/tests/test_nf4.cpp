@@ -1,0 +1,91 @@
+// The NF4 codec: bitsandbytes code layout, round-trip error bounds, double quantization.
+#include <algorithm>
+#include <random>
+
+#include "nf4_codec.h"
+#include "test_harness.h"
+
+using sqlrl::nf4::kCodebook;
+
+TEST(nf4_known_vector_gives_expected_codes_with_first_element_in_high_nibble) {
+  std::vector<float> values(64, 0.0f);
+  values[0] = 2.0f * 0.07958029955625534f;  // code 8
+  values[1] = -2.0f;                         // the block's absmax -> code 0
+  values[2] = 0.0f;                          // code 7
+  values[3] = 1.0f;                          // 0.5: nearer 0.4407 (12) than 0.5626 (13)
+  values[4] = 2.0f * 0.7229568362236023f;    // code 14
+  values[5] = 2.0f;                          // code 15
+  std::vector<uint8_t> codes(32);
+  float absmax = 0;
+  CHECK_OK(sqlrl_nf4_quantize(values.data(), 64, 64, codes.data(), &absmax));
+  CHECK(absmax == 2.0f);
+  CHECK_MSG(codes[0] == 0x80, "got " << int(codes[0]));
+  CHECK_MSG(codes[1] == 0x7C, "got " << int(codes[1]));
+  CHECK_MSG(codes[2] == 0xEF, "got " << int(codes[2]));
+  for (int i = 3; i < 32; ++i) CHECK_MSG(codes[i] == 0x77, "byte " << i << " = " << int(codes[i]));
+}
+
+TEST(nf4_codebook_values_round_trip_exactly) {
+  // Each block holds the 16 code values (times its scale) four times over.
+  std::vector<float> values(128);
+  for (int i = 0; i < 128; ++i) values[i] = kCodebook[i % 16] * (i < 64 ? 0.5f : 3.0f);
+  std::vector<uint8_t> codes(64);
+  std::vector<float> absmax(2), back(128);
+  CHECK_OK(sqlrl_nf4_quantize(values.data(), 128, 64, codes.data(), absmax.data()));
+  CHECK_OK(sqlrl_nf4_dequantize(codes.data(), absmax.data(), 128, 64, back.data()));
+  for (int i = 0; i < 128; ++i) CHECK_MSG(back[i] == values[i], "element " << i << ": " << back[i] << " vs " << values[i]);
+}
+
+TEST(nf4_round_trip_error_is_within_half_the_widest_code_gap) {
+  std::mt19937_64 random(11);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  const int64_t n = 64 * 40;
+  std::vector<float> values(n), back(n), absmax(n / 64);
+  for (float& v : values) v = normal(random);
+  std::vector<uint8_t> codes(n / 2);
+  CHECK_OK(sqlrl_nf4_quantize(values.data(), n, 64, codes.data(), absmax.data()));
+  CHECK_OK(sqlrl_nf4_dequantize(codes.data(), absmax.data(), n, 64, back.data()));
+  float widest_gap = 0;
+  for (int c = 1; c < 16; ++c) widest_gap = std::max(widest_gap, kCodebook[c] - kCodebook[c - 1]);
+  double squared_error = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    float bound = absmax[i / 64] * widest_gap / 2 + 1e-6f;
+    CHECK_MSG(std::fabs(back[i] - values[i]) <= bound, "element " << i << ": " << values[i] << " -> " << back[i]);
+    squared_error += (back[i] - values[i]) * (back[i] - values[i]);
+  }
+  // NF4 of normal data: RMS error around a tenth of the standard deviation.
+  CHECK_MSG(std::sqrt(squared_error / n) < 0.12, "rms error " << std::sqrt(squared_error / n));
+}
+
+TEST(nf4_all_zero_block_gets_zero_absmax_and_zero_code) {
+  std::vector<float> values(64, 0.0f), back(64, 1.0f);
+  std::vector<uint8_t> codes(32);
+  float absmax = -1;
+  CHECK_OK(sqlrl_nf4_quantize(values.data(), 64, 64, codes.data(), &absmax));
+  CHECK(absmax == 0.0f);
+  CHECK(codes[0] == 0x77);
+  CHECK_OK(sqlrl_nf4_dequantize(codes.data(), &absmax, 64, 64, back.data()));
+  for (float v : back) CHECK(v == 0.0f);
+}
+
+TEST(double_quant_round_trip_of_absmax_is_within_half_a_step_per_block) {
+  std::mt19937_64 random(5);
+  std::uniform_real_distribution<float> uniform(0.01f, 0.3f);
+  const int64_t n = 700;  // two full blocks of 256 and a short one
+  std::vector<float> absmax(n), back(n);
+  for (float& v : absmax) v = uniform(random);
+  int64_t blocks = sqlrl::nf4::absmax_block_count(n, 256);
+  CHECK(blocks == 3);
+  std::vector<int8_t> codes(n);
+  std::vector<float> scales(blocks);
+  float offset = 0;
+  sqlrl::nf4::quantize_absmax(absmax.data(), n, 256, codes.data(), scales.data(), &offset);
+  double mean = 0;
+  for (float v : absmax) mean += v;
+  CHECK_NEAR(offset, mean / n, 1e-6);
+  sqlrl::nf4::dequantize_absmax(codes.data(), scales.data(), offset, n, 256, back.data());
+  for (int64_t i = 0; i < n; ++i) {
+    double step = scales[i / 256] / 127.0;
+    CHECK_MSG(std::fabs(back[i] - absmax[i]) <= step / 2 + 1e-7, "absmax " << i << ": " << absmax[i] << " -> " << back[i]);
+  }
+}

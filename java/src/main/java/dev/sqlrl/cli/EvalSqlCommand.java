@@ -48,7 +48,7 @@ public final class EvalSqlCommand implements Callable<Integer> {
         @Option(names = "--data", paramLabel = "DIR", description = "Spider-style folder: DIR/tables.json and DIR/database/<db_id>/<db_id>.sqlite")
         Path data;
 
-        @ArgGroup(exclusive = false)
+        @ArgGroup(exclusive = false, multiplicity = "1")
         ExplicitFiles explicit;
     }
 

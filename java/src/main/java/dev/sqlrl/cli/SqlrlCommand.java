@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             InitModelCommand.class,
             GenerateCommand.class,
             LogprobsCommand.class,
+            EvalSqlCommand.class,
         })
 public final class SqlrlCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             LogprobsCommand.class,
             EvalSqlCommand.class,
+            SqlCommand.class,
         })
 public final class SqlrlCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -45,3 +45,12 @@ sqlrl_check_tools() { # fails with the install command when a build tool is miss
     return 1
   fi
 }
+
+sqlrl_maven_env() { # quiets Maven's own warnings on new JDKs (its bundled Guava uses sun.misc.Unsafe)
+  local v
+  v=$(sqlrl_jdk_version "$1")
+  if [ -n "$v" ] && [ "$v" -ge 24 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
+  export JAVA_HOME="$1"
+}

@@ -1,0 +1,176 @@
+package dev.sqlrl.sql;
+
+import dev.sqlrl.UserInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs untrusted SQL on SQLite databases without letting it change anything or run away.
+ *
+ * <ul>
+ *   <li>Only one SELECT (or WITH ... SELECT, or VALUES) statement; anything else is REJECTED
+ *       before execution, with the reason ({@link StatementGuard}).
+ *   <li>Connections are opened read-only and immutable, with {@code query_only}, no extension
+ *       loading and no ATTACH; they are pooled per database file.
+ *   <li>Each query has an instruction budget and a deadline (SQLite's progress handler), a row cap,
+ *       a cap on the bytes of its result, and a cap on any one string or blob (SQLITE_LIMIT_LENGTH),
+ *       so no query can exhaust the JVM's heap.
+ * </ul>
+ *
+ * <p>Thread-safe: any number of threads may call {@link #execute} at once; each uses its own
+ * connection. Failures of the query come back as {@link ExecutionResult}s; a database file that
+ * does not exist or cannot be opened throws {@link UserInputException}.
+ */
+public final class SqlSandbox implements AutoCloseable {
+
+    /** sqlite-jdbc wraps SQLite's message as "[CODE] description (message)". */
+    private static final Pattern SQLITE_MESSAGE = Pattern.compile("^\\[SQLITE_\\w+\\][^(]*\\((.*)\\)\\s*$", Pattern.DOTALL);
+
+    private final SandboxLimits limits;
+    private final SandboxConnectionPool pool;
+
+    public SqlSandbox(SandboxLimits limits) {
+        this(limits, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** @param maxIdleConnectionsPerDatabase connections kept open per database between queries */
+    public SqlSandbox(SandboxLimits limits, int maxIdleConnectionsPerDatabase) {
+        this.limits = limits;
+        this.pool = new SandboxConnectionPool(limits, maxIdleConnectionsPerDatabase);
+    }
+
+    public SandboxLimits limits() {
+        return limits;
+    }
+
+    /** Runs {@code sql} on the SQLite file {@code database}; never throws for a bad query. */
+    public ExecutionResult execute(Path database, String sql) {
+        long start = System.nanoTime();
+        Optional<String> rejection = StatementGuard.rejection(sql, limits.maxSqlChars());
+        if (rejection.isPresent()) {
+            return ExecutionResult.failure(ErrorCategory.REJECTED, rejection.get(), System.nanoTime() - start);
+        }
+        SandboxConnectionPool.PooledConnection pooled = pool.acquire(databaseKey(database));
+        boolean reusable = true;
+        try {
+            return run(pooled, sql, start);
+        } catch (RuntimeException | Error e) {
+            reusable = false;
+            throw e;
+        } finally {
+            if (reusable) pool.release(pooled);
+            else pool.discard(pooled);
+        }
+    }
+
+    private ExecutionResult run(SandboxConnectionPool.PooledConnection pooled, String sql, long start) {
+        long deadline = start + limits.timeoutMillis() * 1_000_000L;
+        pooled.budget().start(limits.instructionBudget(), deadline);
+        try (Statement statement = pooled.connection().createStatement();
+                ResultSet resultSet = statement.executeQuery(sql)) {
+            ResultSetMetaData meta = resultSet.getMetaData();
+            int columnCount = meta.getColumnCount();
+            List<String> columns = new ArrayList<>(columnCount);
+            for (int i = 1; i <= columnCount; i++) columns.add(meta.getColumnName(i));
+            List<List<Object>> rows = new ArrayList<>();
+            long bytes = 0;
+            while (resultSet.next()) {
+                if (rows.size() >= limits.maxRows()) {
+                    return failure(ErrorCategory.TOO_LARGE, "the result has more than " + limits.maxRows() + " rows", start);
+                }
+                Object[] values = new Object[columnCount];
+                for (int i = 0; i < columnCount; i++) {
+                    values[i] = normalize(resultSet.getObject(i + 1));
+                    bytes += approximateBytes(values[i]);
+                }
+                bytes += 16 + 8L * columnCount;
+                if (bytes > limits.maxResultBytes()) {
+                    return failure(ErrorCategory.TOO_LARGE, "the result is larger than " + limits.maxResultBytes() + " bytes", start);
+                }
+                rows.add(Collections.unmodifiableList(Arrays.asList(values)));
+                if (System.nanoTime() - deadline > 0) {
+                    return failure(ErrorCategory.TIMEOUT, timeoutMessage(), start);
+                }
+            }
+            return ExecutionResult.success(columns, rows, bytes, System.nanoTime() - start);
+        } catch (SQLException e) {
+            return classify(e, pooled.budget().exhausted(), start);
+        }
+    }
+
+    private ExecutionResult classify(SQLException e, ErrorCategory stoppedBy, long start) {
+        String message = sqliteMessage(e);
+        if (stoppedBy == ErrorCategory.TIMEOUT) return failure(ErrorCategory.TIMEOUT, timeoutMessage(), start);
+        if (stoppedBy == ErrorCategory.BUDGET_EXCEEDED) {
+            return failure(ErrorCategory.BUDGET_EXCEEDED, "the query ran more than " + limits.instructionBudget() + " SQLite instructions", start);
+        }
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        ErrorCategory category;
+        if (lower.startsWith("no such table")) category = ErrorCategory.UNKNOWN_TABLE;
+        else if (lower.startsWith("no such column")) category = ErrorCategory.UNKNOWN_COLUMN;
+        else if (lower.contains("syntax error") || lower.contains("incomplete input") || lower.contains("unrecognized token")) {
+            category = ErrorCategory.SYNTAX_ERROR;
+        } else if (lower.contains("string or blob too big") || lower.contains("out of memory")) {
+            category = ErrorCategory.TOO_LARGE;
+            message = message + " (strings and blobs are limited to " + limits.maxValueBytes() + " bytes)";
+        } else if (lower.contains("readonly") || lower.contains("read-only") || lower.contains("not authorized")) {
+            category = ErrorCategory.REJECTED;
+        } else category = ErrorCategory.OTHER;
+        return failure(category, message, start);
+    }
+
+    private String timeoutMessage() {
+        return "the query ran longer than " + limits.timeoutMillis() + " ms";
+    }
+
+    private static ExecutionResult failure(ErrorCategory category, String message, long start) {
+        return ExecutionResult.failure(category, message, System.nanoTime() - start);
+    }
+
+    static String sqliteMessage(SQLException e) {
+        String raw = String.valueOf(e.getMessage());
+        Matcher matcher = SQLITE_MESSAGE.matcher(raw);
+        return (matcher.matches() ? matcher.group(1) : raw).replaceAll("\\s+", " ").trim();
+    }
+
+    /** sqlite-jdbc hands out Integer for small INTEGERs and byte[] for BLOBs; results use Long and SqlBlob. */
+    private static Object normalize(Object value) {
+        if (value instanceof Integer small) return small.longValue();
+        if (value instanceof byte[] bytes) return new SqlBlob(bytes);
+        return value;
+    }
+
+    private static long approximateBytes(Object value) {
+        if (value instanceof String text) return 40L + 2L * text.length();
+        if (value instanceof SqlBlob blob) return 32L + blob.length();
+        return 16;
+    }
+
+    private static Path databaseKey(Path database) {
+        if (!Files.isRegularFile(database)) {
+            throw new UserInputException("database file not found: " + database);
+        }
+        try {
+            return database.toRealPath();
+        } catch (IOException e) {
+            throw new UserInputException("cannot read database file " + database + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

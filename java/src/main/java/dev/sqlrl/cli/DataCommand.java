@@ -12,6 +12,7 @@ import dev.sqlrl.data.PromptBuilder;
 import dev.sqlrl.data.PromptTemplate;
 import dev.sqlrl.data.PromptTokenCounter;
 import dev.sqlrl.data.SchemaSerializer;
+import dev.sqlrl.data.SpiderHardnessLabels;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,12 +65,12 @@ public final class DataCommand implements Runnable {
             Dataset dataset = DatasetLoader.load(data, split);
             DatasetStats stats;
             if (tokenizer == null) {
-                stats = DatasetStatsCalculator.compute(dataset, null, null, null);
+                stats = DatasetStatsCalculator.compute(dataset, SpiderHardnessLabels.forDataset(dataset), null, null);
             } else {
                 PromptBuilder prompts = new PromptBuilder(PromptTemplate.load(template), ChatTemplate.fromModelDir(tokenizer),
                         new SchemaSerializer(new SchemaSerializer.Options(true, sampleValues, 40)));
                 try (PromptTokenCounter counter = PromptTokenCounter.open(tokenizer)) {
-                    stats = DatasetStatsCalculator.compute(dataset, null,
+                    stats = DatasetStatsCalculator.compute(dataset, SpiderHardnessLabels.forDataset(dataset),
                             example -> counter.count(prompts.build(example, dataset).text()), prompts.template().id());
                 }
             }

@@ -10,6 +10,12 @@ import java.util.function.ToIntFunction;
 
 /** Computes {@link DatasetStats} for a dataset split. */
 public final class DatasetStatsCalculator {
+    /** Labels are reported from easiest to hardest (Spider's, then BIRD's), others alphabetically after them. */
+    private static final List<String> LABEL_ORDER =
+            List.of("easy", "medium", "hard", "extra", "simple", "moderate", "challenging", "unparsed");
+    private static final java.util.Comparator<String> BY_LABEL_ORDER = java.util.Comparator
+            .comparingInt((String label) -> LABEL_ORDER.contains(label) ? LABEL_ORDER.indexOf(label) : LABEL_ORDER.size())
+            .thenComparing(java.util.Comparator.naturalOrder());
     private DatasetStatsCalculator() {}
 
     /**
@@ -19,8 +25,8 @@ public final class DatasetStatsCalculator {
      */
     public static DatasetStats compute(Dataset dataset, Function<Example, Optional<String>> hardness,
                                        ToIntFunction<Example> promptTokens, String templateId) {
-        Map<String, Integer> difficulty = new TreeMap<>();
-        Map<String, Integer> hardnessCounts = new TreeMap<>();
+        Map<String, Integer> difficulty = new TreeMap<>(BY_LABEL_ORDER);
+        Map<String, Integer> hardnessCounts = new TreeMap<>(BY_LABEL_ORDER);
         List<Integer> chars = new ArrayList<>();
         List<Integer> words = new ArrayList<>();
         List<Integer> joins = new ArrayList<>();

@@ -44,6 +44,8 @@ class DataCommandTest {
         assertTrue(stats.get("withNesting").asDouble() > 0.02, "nesting share");
         assertTrue(stats.get("unparsedSql").asInt() < 20, "JSqlParser parses nearly all Spider gold SQL");
         assertTrue(stats.get("promptTokens").isNull());
+        // The official evaluator's hardness of these 1,739 gold queries (official_labels.jsonl).
+        assertEquals("{\"easy\":374,\"medium\":698,\"hard\":370,\"extra\":297}", stats.get("hardness").toString());
     }
 
     @Test
@@ -52,7 +54,9 @@ class DataCommandTest {
         Run run = run("data", "stats", "--data", bird.toString(), "--split", "dev");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("examples  3 over 1 databases"), run.out());
-        assertTrue(run.out().contains("  challenging       1   33.3%"), run.out());
+        assertTrue(run.out().contains("difficulty (dataset labels)\n  simple            1   33.3%\n  moderate          1   33.3%\n"
+                + "  challenging       1   33.3%"), run.out());
+        assertTrue(run.out().contains("hardness (Spider)\n  easy  "), run.out());
         assertTrue(run.out().contains("queries with nesting       33.3%"), run.out());
         assertTrue(run.out().contains("queries with a join        33.3%"), run.out());
     }

@@ -145,12 +145,48 @@ public final class ChatTemplate {
         Jinjava jinjava = new Jinjava(config);
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
                 ChatTemplate.class, "raiseException", String.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
+                ChatTemplate.class, "strftimeNow", String.class));
         return jinjava;
     }
 
     /** Jinja's raise_exception as HF defines it: templates call it to reject conversations they cannot format. */
     public static String raiseException(String message) {
         throw new TemplateRaisedException(message);
+    }
+
+    /** transformers' strftime_now (Llama 3.2 writes today's date into its system header): Python strftime codes. */
+    public static String strftimeNow(String pythonFormat) {
+        java.time.LocalDateTime now = java.time.LocalDateTime.now();
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < pythonFormat.length(); i++) {
+            char c = pythonFormat.charAt(i);
+            if (c != '%' || i + 1 == pythonFormat.length()) {
+                out.append(c);
+                continue;
+            }
+            char code = pythonFormat.charAt(++i);
+            String pattern = switch (code) {
+                case 'd' -> "dd";
+                case 'm' -> "MM";
+                case 'Y' -> "yyyy";
+                case 'y' -> "yy";
+                case 'b' -> "MMM";
+                case 'B' -> "MMMM";
+                case 'a' -> "EEE";
+                case 'A' -> "EEEE";
+                case 'H' -> "HH";
+                case 'M' -> "mm";
+                case 'S' -> "ss";
+                default -> null;
+            };
+            if (pattern == null) {
+                out.append(code == '%' ? "%" : "%" + code);
+            } else {
+                out.append(java.time.format.DateTimeFormatter.ofPattern(pattern, java.util.Locale.ENGLISH).format(now));
+            }
+        }
+        return out.toString();
     }
 
     private static final class TemplateRaisedException extends RuntimeException {

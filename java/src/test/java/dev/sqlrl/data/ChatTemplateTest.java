@@ -58,6 +58,14 @@ class ChatTemplateTest {
     }
 
     @Test
+    void strftimeNowWritesTodaysDateLikeLlama32() {
+        ChatTemplate template = new ChatTemplate("{{- bos_token }}Today Date: {{ strftime_now('%d %b %Y') }}", "<s>", "", "inline");
+        String expected = "<s>Today Date: " + java.time.format.DateTimeFormatter.ofPattern("dd MMM yyyy", java.util.Locale.ENGLISH)
+                .format(java.time.LocalDate.now());
+        assertEquals(expected, template.render(WITH_SYSTEM, true));
+    }
+
+    @Test
     void modelWithoutTemplateGetsChatMl() {
         ChatTemplate template = ChatTemplate.fromModelDir(TestResources.resource("data/chat-templates/no-template"));
         assertTrue(template.source().startsWith("ChatML fallback"), template.source());

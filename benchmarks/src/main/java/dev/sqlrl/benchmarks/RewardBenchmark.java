@@ -46,8 +46,8 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 3)
-@Measurement(iterations = 3, time = 3)
+@Warmup(iterations = 4, time = 3)
+@Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class RewardBenchmark {
 

@@ -1,66 +1,62 @@
 package dev.sqlrl.reward;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Least-recently-used cache of {@link SqlScores} keyed by (database, normalized SQL, gold SQL).
- * Scores are computed outside the lock so that threads do not wait on each other's queries; two
- * threads missing on the same key may both compute it (same result, pure function).
+ * Bounded cache of {@link SqlScores} keyed by (database, normalized SQL, gold SQL). Reads take no
+ * lock, so scoring threads do not queue behind each other on hits; when full, the oldest entries
+ * go first (insertion order: GRPO repeats a query within a step, not across many steps). Scores are
+ * computed outside any lock; two threads missing on the same key may both compute it (same result,
+ * pure function).
  */
 final class SqlScoreCache {
     record Key(Path database, String normalizedSql, String gold) {}
 
     private final int maxEntries;
-    private final Map<Key, SqlScores> entries;
-    private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
+    private final ConcurrentHashMap<Key, SqlScores> entries = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Key> insertionOrder = new ConcurrentLinkedQueue<>();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
 
     SqlScoreCache(int maxEntries) {
         this.maxEntries = maxEntries;
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, SqlScores> eldest) {
-                return size() > SqlScoreCache.this.maxEntries;
-            }
-        };
     }
 
     SqlScores get(Key key, Supplier<SqlScores> compute) {
-        if (maxEntries == 0) {
-            misses.incrementAndGet();
-            return compute.get();
+        SqlScores cached = entries.get(key);
+        if (cached != null) {
+            hits.increment();
+            return cached;
         }
-        synchronized (this) {
-            SqlScores cached = entries.get(key);
-            if (cached != null) {
-                hits.incrementAndGet();
-                return cached;
-            }
-        }
-        misses.incrementAndGet();
+        misses.increment();
         SqlScores computed = compute.get();
-        if (computed.cacheable()) {
-            synchronized (this) {
-                entries.put(key, computed);
+        if (maxEntries > 0 && computed.cacheable() && entries.putIfAbsent(key, computed) == null) {
+            insertionOrder.add(key);
+            while (entries.size() > maxEntries) {
+                Key oldest = insertionOrder.poll();
+                if (oldest == null) {
+                    break;
+                }
+                entries.remove(oldest);
             }
         }
         return computed;
     }
 
     long hits() {
-        return hits.get();
+        return hits.sum();
     }
 
     long misses() {
-        return misses.get();
+        return misses.sum();
     }
 
-    synchronized void clear() {
-        entries.clear();
+    int size() {
+        return entries.size();
     }
 
     /** SQL with runs of whitespace outside quotes made one space and a trailing ';' removed: the same query for the cache. */

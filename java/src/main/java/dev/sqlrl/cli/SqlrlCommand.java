@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Train language models to write SQL with reinforcement learning (GRPO on QLoRA).",
         subcommands = {
+                SqlCommand.class,
                 DataCommand.class,
         })
 public final class SqlrlCommand implements Runnable {

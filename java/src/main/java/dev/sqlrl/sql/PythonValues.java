@@ -72,8 +72,7 @@ public final class PythonValues {
         if (Double.isNaN(value)) return "nan";
         if (Double.isInfinite(value)) return value > 0 ? "inf" : "-inf";
         if (value == 0) return Double.doubleToRawLongBits(value) < 0 ? "-0.0" : "0.0";
-        // Double.toString gives the shortest round-trip digits (JDK 19+), as Python's repr does.
-        BigDecimal decimal = new BigDecimal(Double.toString(Math.abs(value))).stripTrailingZeros();
+        BigDecimal decimal = shortestDecimal(Math.abs(value));
         String digits = decimal.unscaledValue().toString();
         int point = digits.length() - decimal.scale(); // value = 0.digits * 10^point
         StringBuilder out = new StringBuilder(value < 0 ? "-" : "");
@@ -92,6 +91,25 @@ public final class PythonValues {
             out.append(exponent < 0 ? "e-" : "e+").append(Math.abs(exponent) < 10 ? "0" : "").append(Math.abs(exponent));
         }
         return out.toString();
+    }
+
+    /**
+     * The shortest decimal that reads back as {@code positive}, the closest one if several. Double.toString
+     * (JDK 19+) gives it, except that it never gives a single digit: 4.9E-324 where Python says 5e-324.
+     */
+    private static BigDecimal shortestDecimal(double positive) {
+        BigDecimal decimal = new BigDecimal(Double.toString(positive)).stripTrailingZeros();
+        if (decimal.precision() != 2) return decimal;
+        BigDecimal exact = new BigDecimal(positive);
+        BigDecimal best = null;
+        for (java.math.RoundingMode mode : new java.math.RoundingMode[] {java.math.RoundingMode.FLOOR, java.math.RoundingMode.CEILING}) {
+            BigDecimal candidate = decimal.round(new java.math.MathContext(1, mode));
+            if (candidate.signum() > 0 && Double.parseDouble(candidate.toString()) == positive
+                    && (best == null || candidate.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
+                best = candidate;
+            }
+        }
+        return best == null ? decimal : best.stripTrailingZeros();
     }
 
     /** Python's repr(bytes), e.g. b'a\x00'. */

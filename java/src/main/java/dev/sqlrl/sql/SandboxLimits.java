@@ -8,8 +8,9 @@ package dev.sqlrl.sql;
  * @param timeoutMillis wall-clock deadline of one query, reading its rows included
  * @param maxRows rows a result may have; one more makes the query fail with TOO_LARGE
  * @param maxResultBytes approximate bytes of all values of a result together
- * @param maxValueBytes the longest string or blob SQLite may build (SQLITE_LIMIT_LENGTH); it also
- *     bounds how long one SQLite instruction such as replace() or instr() can run
+ * @param maxValueBytes the longest string or blob SQLite may build or read (SQLITE_LIMIT_LENGTH); it
+ *     also bounds how long one SQLite instruction such as instr() can run, which neither the
+ *     progress handler nor an interrupt can stop (instr of 1 MB strings runs for seconds)
  * @param maxSqlChars the longest SQL text accepted
  */
 public record SandboxLimits(
@@ -29,10 +30,11 @@ public record SandboxLimits(
 
     /**
      * Limits for rewards and evaluation: generous for Spider/BIRD-sized databases (their slowest gold
-     * queries run well under a second), tight enough that a hostile query ends within seconds.
+     * queries run well under a second, their longest values are kilobytes), tight enough that a
+     * hostile query ends within seconds.
      */
     public static SandboxLimits defaults() {
-        return new SandboxLimits(500_000_000L, 10_000, 100_000, 64L << 20, 1 << 20, 100_000);
+        return new SandboxLimits(500_000_000L, 10_000, 100_000, 64L << 20, 256 << 10, 100_000);
     }
 
     public SandboxLimits withTimeoutMillis(long millis) {

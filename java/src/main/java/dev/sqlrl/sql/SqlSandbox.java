@@ -122,9 +122,12 @@ public final class SqlSandbox implements AutoCloseable {
         else if (lower.startsWith("no such column")) category = ErrorCategory.UNKNOWN_COLUMN;
         else if (lower.contains("syntax error") || lower.contains("incomplete input") || lower.contains("unrecognized token")) {
             category = ErrorCategory.SYNTAX_ERROR;
-        } else if (lower.contains("string or blob too big") || lower.contains("out of memory")) {
+        } else if (lower.contains("string or blob too big")) {
             category = ErrorCategory.TOO_LARGE;
             message = message + " (strings and blobs are limited to " + limits.maxValueBytes() + " bytes)";
+        } else if (lower.contains("too large") || lower.contains("too many") || lower.contains("stack overflow")
+                || lower.contains("out of memory")) {
+            category = ErrorCategory.TOO_LARGE;
         } else if (lower.contains("readonly") || lower.contains("read-only") || lower.contains("not authorized")) {
             category = ErrorCategory.REJECTED;
         } else category = ErrorCategory.OTHER;

@@ -1,0 +1,42 @@
+package dev.sqlrl.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StatementGuardTest {
+
+    private static Optional<String> check(String sql) {
+        return StatementGuard.rejection(sql, 1_000);
+    }
+
+    @Test
+    void acceptsOneReadOnlyQuery() {
+        assertEquals(Optional.empty(), check("SELECT 1"));
+        assertEquals(Optional.empty(), check("  select * from t;  -- done\n"));
+        assertEquals(Optional.empty(), check("WITH x AS (SELECT 1) SELECT * FROM x"));
+        assertEquals(Optional.empty(), check("WITH RECURSIVE x(n) AS (VALUES(1) UNION ALL SELECT n FROM x) SELECT n FROM x LIMIT 2"));
+        assertEquals(Optional.empty(), check("VALUES (1)"));
+        assertEquals(Optional.empty(), check("SELECT 'a;b', \"c;d\", [e;f] FROM t"));
+    }
+
+    @Test
+    void reasonsNameWhatIsWrong() {
+        assertEquals("only SELECT queries may run, but this statement begins with 'DELETE'", check("DELETE FROM t").orElseThrow());
+        assertEquals("only SELECT queries may run, but this WITH statement ends in UPDATE",
+                check("WITH x AS (SELECT 1) UPDATE t SET a = 1").orElseThrow());
+        assertEquals("only one statement may run, but a second one follows the first ';' (it begins with 'DROP')",
+                check("SELECT 1; DROP TABLE t").orElseThrow());
+        assertEquals("the query is empty", check(" ").orElseThrow());
+        assertEquals("the query holds no statement", check("-- nothing").orElseThrow());
+        assertEquals("the query is 1001 characters long; at most 1000 are accepted", check("x".repeat(1001)).orElseThrow());
+    }
+
+    @Test
+    void sqliteStringsHaveNoBackslashEscapes() {
+        // In SQLite 'a\' is a whole string, so what follows the semicolon is a second statement.
+        assertTrue(check("SELECT 'a\\'; DROP TABLE t; --'").isPresent());
+    }
+}

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Train language models to write SQL with reinforcement learning (GRPO on QLoRA).",
         subcommands = {
                 SqlCommand.class,
+                EvalSqlCommand.class,
                 DataCommand.class,
         })
 public final class SqlrlCommand implements Runnable {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * EM and hardness must each agree on at least 99% of the pairs. Every disagreement is printed with the
  * pair and what this implementation saw.
  */
-class OfficialLabelsAgreementTest {
+class SpiderExactMatchAgreementTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test

@@ -1,0 +1,105 @@
+package dev.sqlrl.cli;
+
+import dev.sqlrl.UserInputException;
+import dev.sqlrl.eval.EvalSummary;
+import dev.sqlrl.eval.PairResult;
+import dev.sqlrl.eval.PredictionRecord;
+import dev.sqlrl.eval.PredictionScorer;
+import dev.sqlrl.eval.PredictionsFile;
+import dev.sqlrl.eval.ResultsFile;
+import dev.sqlrl.sql.ExecutionMatch;
+import dev.sqlrl.sql.MatchOptions;
+import dev.sqlrl.sql.SandboxLimits;
+import dev.sqlrl.sql.SqlSandbox;
+import dev.sqlrl.sql.spider.SpiderSchema;
+import dev.sqlrl.sql.spider.SpiderTablesFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** `sqlrl eval-sql`: EX, EM, hardness and error categories of predicted SQL, with vote@k. */
+@Command(
+        name = "eval-sql",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Scores predicted SQL against gold SQL the way the official Spider evaluator does: execution accuracy (EX),"
+                    + " exact set match (EM), hardness, and the category of each failure.",
+            "A predictions line is {\"db_id\", \"gold\", \"pred\"} or {\"db_id\", \"gold\", \"preds\": [...]} (vote@k:"
+                    + " the candidates are grouped by execution result and the largest group wins)."
+        })
+public final class EvalSqlCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    DataSource source;
+
+    static final class DataSource {
+        @Option(names = "--data", paramLabel = "DIR", description = "Spider-style folder: DIR/tables.json and DIR/database/<db_id>/<db_id>.sqlite")
+        Path data;
+
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        ExplicitFiles explicit;
+    }
+
+    static final class ExplicitFiles {
+        @Option(names = "--tables", paramLabel = "FILE", required = true, description = "tables.json")
+        Path tables;
+
+        @Option(names = "--db-dir", paramLabel = "DIR", required = true, description = "folder of <db_id>/<db_id>.sqlite")
+        Path databaseDir;
+    }
+
+    @Option(names = "--predictions", paramLabel = "PREDS.jsonl", required = true, description = "the predictions")
+    Path predictions;
+
+    @Option(names = "--out", paramLabel = "RESULTS.jsonl", required = true, description = "per-line results")
+    Path out;
+
+    @Option(names = "--report", paramLabel = "REPORT.md", description = "Markdown report (table by hardness, error counts)")
+    Path report;
+
+    @Option(names = "--threads", paramLabel = "N", description = "threads that run queries (default: CPU cores)")
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+    @Override
+    public Integer call() {
+        if (threads < 1) {
+            throw new UserInputException("--threads must be at least 1, got " + threads);
+        }
+        Path tables = source.data != null ? source.data.resolve("tables.json") : source.explicit.tables;
+        Path databaseDir = source.data != null ? source.data.resolve("database") : source.explicit.databaseDir;
+        if (!Files.isDirectory(databaseDir)) {
+            throw new UserInputException(databaseDir + ": database folder not found");
+        }
+        Map<String, SpiderSchema> schemas = SpiderTablesFile.read(tables);
+        List<PredictionRecord> records = PredictionsFile.read(predictions);
+        List<PairResult> results;
+        try (SqlSandbox sandbox = new SqlSandbox(SandboxLimits.defaults());
+                ExecutionMatch executionMatch = new ExecutionMatch(sandbox, MatchOptions.spiderOfficial().withThreads(threads))) {
+            results = new PredictionScorer(schemas, databaseDir, executionMatch).scoreAll(records, predictions, threads);
+        }
+        ResultsFile.write(out, results);
+        EvalSummary summary = EvalSummary.of(results);
+        spec.commandLine().getOut().print(summary.toText());
+        spec.commandLine().getOut().flush();
+        if (report != null) {
+            try {
+                Files.writeString(report, summary.toMarkdown(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UserInputException(report + ": cannot write the report: " + e.getMessage(), e);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.sqlrl.eval;
+
+import dev.sqlrl.sql.spider.Hardness;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Counts by hardness (count, EX, EM) and by failure category, rendered as a text table or Markdown. */
+public final class EvalSummary {
+    /** One row of the table. */
+    public record Row(String level, int count, int ex, int em) {
+        public double exRate() {
+            return count == 0 ? 0.0 : (double) ex / count;
+        }
+
+        public double emRate() {
+            return count == 0 ? 0.0 : (double) em / count;
+        }
+    }
+
+    private final List<Row> rows;
+    private final Map<FailureKind, Integer> failures;
+    private final int voting;
+
+    private EvalSummary(List<Row> rows, Map<FailureKind, Integer> failures, int voting) {
+        this.rows = rows;
+        this.failures = failures;
+        this.voting = voting;
+    }
+
+    public static EvalSummary of(List<PairResult> results) {
+        List<Row> rows = new ArrayList<>();
+        for (Hardness level : Hardness.values()) {
+            rows.add(row(level.label(), results.stream().filter(r -> r.hardness() == level).toList()));
+        }
+        List<PairResult> unknown = results.stream().filter(r -> r.hardness() == null).toList();
+        if (!unknown.isEmpty()) {
+            // Golds outside process_sql's grammar: the official evaluator has no hardness for them.
+            rows.add(row("unknown", unknown));
+        }
+        rows.add(row("all", results));
+        Map<FailureKind, Integer> failures = new EnumMap<>(FailureKind.class);
+        for (PairResult result : results) {
+            if (result.failure() != null) {
+                failures.merge(result.failure(), 1, Integer::sum);
+            }
+        }
+        int voting = (int) results.stream().filter(r -> r.record().voting()).count();
+        return new EvalSummary(List.copyOf(rows), failures, voting);
+    }
+
+    private static Row row(String level, List<PairResult> results) {
+        return new Row(level, results.size(), (int) results.stream().filter(PairResult::ex).count(),
+                (int) results.stream().filter(PairResult::em).count());
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /** The row of a level: easy, medium, hard, extra, unknown or all. */
+    public Row row(String level) {
+        return rows.stream().filter(r -> r.level().equals(level)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no summary row '" + level + "'"));
+    }
+
+    public Map<FailureKind, Integer> failures() {
+        return Map.copyOf(failures);
+    }
+
+    /** The table printed on stdout. */
+    public String toText() {
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%-8s %7s %7s %7s%n", "hardness", "count", "EX", "EM"));
+        for (Row row : rows) {
+            text.append(String.format(Locale.ROOT, "%-8s %7d %7.3f %7.3f%n", row.level(), row.count(), row.exRate(),
+                    row.emRate()));
+        }
+        return text.toString();
+    }
+
+    public String toMarkdown() {
+        StringBuilder md = new StringBuilder("# SQL evaluation\n\n");
+        if (voting > 0) {
+            md.append(voting).append(" of ").append(row("all").count())
+                    .append(" lines were scored by vote@k over their candidates' execution results.\n\n");
+        }
+        md.append("## By hardness\n\n| hardness | count | EX | EM |\n|---|---:|---:|---:|\n");
+        for (Row row : rows) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f |%n", row.level(), row.count(), row.exRate(),
+                    row.emRate()));
+        }
+        md.append("\n## Errors (EX = 0)\n\n| category | count |\n|---|---:|\n");
+        for (FailureKind kind : FailureKind.values()) {
+            md.append("| ").append(kind.id()).append(" | ").append(failures.getOrDefault(kind, 0)).append(" |\n");
+        }
+        return md.toString();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.sqlrl.eval;
+
+import dev.sqlrl.sql.spider.Hardness;
+
+/**
+ * The score of one predictions line.
+ *
+ * @param record        the line
+ * @param ex            execution match of the (chosen) prediction
+ * @param em            exact set match of the (chosen) prediction
+ * @param hardness      the gold's Spider hardness, or null when the gold is outside process_sql's grammar
+ * @param error         why EX is 0 (null when EX is 1)
+ * @param failure       the category of that error (null when EX is 1)
+ * @param chosenIndex   which candidate vote@k chose (0 for a single prediction)
+ * @param votes         how many candidates gave the chosen result (1 for a single prediction)
+ */
+public record PairResult(PredictionRecord record, boolean ex, boolean em, Hardness hardness, String error,
+        FailureKind failure, int chosenIndex, int votes) {
+
+    public String chosenPrediction() {
+        return record.predictions().get(chosenIndex);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.sqlrl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `sqlrl eval-sql` end to end on pairs of shared/spider-sample (flight_1). */
+class EvalSqlCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private Path sample;
+
+    @BeforeEach
+    void findSample() {
+        sample = Path.of(System.getProperty("sqlrl.shared.dir", "../shared"), "spider-sample");
+        assumeTrue(Files.isDirectory(sample.resolve("database")), "shared/spider-sample not found at " + sample);
+    }
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void scoresPairsWritesResultsInOrderAndReports() throws IOException {
+        String gold = "SELECT count(*) FROM Aircraft";
+        Path preds = dir.resolve("preds.jsonl");
+        Files.writeString(preds, String.join("\n",
+                line("flight_1", gold, "\"pred\": \"SELECT count(*) FROM Aircraft\""),
+                line("flight_1", gold, "\"pred\": \"SELECT count(aid) FROM Aircraft\""),
+                line("flight_1", gold, "\"pred\": \"SELECT count(*) FROM Aircrft\""),
+                line("flight_1", gold, "\"pred\": \"SELECT count(*) FROM employee\""),
+                line("flight_1", "SELECT name FROM Aircraft ORDER BY distance DESC",
+                        "\"pred\": \"SELECT name FROM Aircraft ORDER BY distance ASC\""),
+                line("flight_1", gold, "\"preds\": [\"SELECT count(*) FROM employee\", \"SELECT count(*) FROM Aircraft\","
+                        + " \"SELECT count(aid) FROM Aircraft\", \"SELEC nonsense\"]"))
+                + "\n");
+        Path out = dir.resolve("results.jsonl");
+        Path report = dir.resolve("report.md");
+
+        Run run = run("eval-sql", "--data", sample.toString(), "--predictions", preds.toString(), "--out", out.toString(),
+                "--report", report.toString(), "--threads", "2");
+
+        assertEquals(0, run.exitCode(), run.err());
+        List<JsonNode> results = new ArrayList<>();
+        for (String text : Files.readAllLines(out)) {
+            results.add(JSON.readTree(text));
+        }
+        assertEquals(6, results.size());
+        assertEquals("SELECT count(aid) FROM Aircraft", results.get(1).get("pred").asText(), "same lines, same order");
+        assertScores(results.get(0), 1, 1, "easy", null);
+        assertScores(results.get(1), 1, 0, "easy", null); // count(pk): same result, not the same query
+        assertScores(results.get(2), 0, 0, "easy", "unknown_table");
+        assertScores(results.get(3), 0, 0, "easy", "wrong_result_values");
+        assertScores(results.get(4), 0, 0, "easy", "wrong_result_order");
+        // vote@k: count(*) and count(aid) on Aircraft give the same result and outvote employee.
+        assertScores(results.get(5), 1, 1, "easy", null);
+        assertEquals(1, results.get(5).get("voted_index").asInt());
+        assertEquals(2, results.get(5).get("votes").asInt());
+
+        assertTrue(run.out().contains("hardness"), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("all\\s+6\\s+0\\.500\\s+0\\.333")), run.out());
+        String markdown = Files.readString(report);
+        assertTrue(markdown.contains("| easy | 6 | 0.500 | 0.333 |"), markdown);
+        assertTrue(markdown.contains("| medium | 0 | 0.000 | 0.000 |"), markdown);
+        assertTrue(markdown.contains("| unknown_table | 1 |"), markdown);
+        assertTrue(markdown.contains("| wrong_result_order | 1 |"), markdown);
+    }
+
+    @Test
+    void explicitTablesAndDatabaseFolderWorkLikeData() throws IOException {
+        Path preds = dir.resolve("preds.jsonl");
+        Files.writeString(preds, line("flight_1", "SELECT count(*) FROM Aircraft", "\"pred\": \"SELECT count(*) FROM Aircraft\"") + "\n");
+        Run run = run("eval-sql", "--tables", sample.resolve("tables.json").toString(), "--db-dir",
+                sample.resolve("database").toString(), "--predictions", preds.toString(), "--out",
+                dir.resolve("r.jsonl").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("all\\s+1\\s+1\\.000\\s+1\\.000")), run.out());
+    }
+
+    @Test
+    void badInputExitsTwoWithFileAndLine() throws IOException {
+        Path preds = dir.resolve("preds.jsonl");
+        Files.writeString(preds, line("flight_1", "SELECT 1", "\"pred\": \"SELECT 1\"") + "\n{not json\n");
+        Run malformed = run("eval-sql", "--data", sample.toString(), "--predictions", preds.toString(), "--out",
+                dir.resolve("r.jsonl").toString());
+        assertEquals(2, malformed.exitCode());
+        assertTrue(malformed.err().contains(preds + ":2: malformed JSON"), malformed.err());
+
+        Files.writeString(preds, line("no_such_db", "SELECT 1", "\"pred\": \"SELECT 1\"") + "\n");
+        Run unknownDb = run("eval-sql", "--data", sample.toString(), "--predictions", preds.toString(), "--out",
+                dir.resolve("r.jsonl").toString());
+        assertEquals(2, unknownDb.exitCode());
+        assertTrue(unknownDb.err().contains(preds + ":1: db_id 'no_such_db'"), unknownDb.err());
+    }
+
+    private static String line(String dbId, String gold, String predictionField) {
+        return "{\"db_id\": \"" + dbId + "\", \"gold\": \"" + gold + "\", " + predictionField + "}";
+    }
+
+    private static void assertScores(JsonNode result, int ex, int em, String hardness, String category) {
+        assertEquals(ex, result.get("ex").asInt(), result::toString);
+        assertEquals(em, result.get("em").asInt(), result::toString);
+        assertEquals(hardness, result.get("hardness").asText(), result::toString);
+        if (category == null) {
+            assertTrue(result.get("error_category").isNull(), result::toString);
+        } else {
+            assertEquals(category, result.get("error_category").asText(), result::toString);
+        }
+    }
+}

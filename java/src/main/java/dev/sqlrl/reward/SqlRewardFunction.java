@@ -83,8 +83,14 @@ public final class SqlRewardFunction {
         Optional<Statement> parsed = SqlParsing.parse(sql);
         double syntax = parsed.filter(statement -> statement instanceof Select).isPresent() ? 1.0 : 0.0;
         double grounding = parsed.map(statement -> SchemaGrounding.score(statement, schema)).orElse(0.0);
-        SpiderEvaluator evaluator = evaluators.computeIfAbsent(example.dbId(), id -> new SpiderEvaluator(SpiderSchemas.of(schema)));
-        double clauseF1 = ClauseF1.score(evaluator, example.goldSql(), sql);
+        // Spider's parser is built on JSqlParser: what JSqlParser rejects scores 0 without it, which also
+        // keeps broken completions off its slow retry path (see SqlParsing).
+        double clauseF1 = 0.0;
+        if (parsed.isPresent()) {
+            SpiderEvaluator evaluator = evaluators.computeIfAbsent(example.dbId(),
+                    id -> new SpiderEvaluator(SpiderSchemas.of(schema)));
+            clauseF1 = ClauseF1.score(evaluator, example.goldSql(), sql);
+        }
         MatchOutcome match = executionMatch.match(example.dbPath(), example.goldSql(), sql);
         ExecutionOutcome outcome;
         if (match.goldFailed()) {

@@ -107,6 +107,18 @@ class SqlRewardFunctionTest {
     }
 
     @Test
+    void truncatedNestedCompletionIsScoredPromptly() {
+        String truncated = "```sql\nSELECT name FROM customers WHERE id IN (SELECT customer_id FROM orders WHERE amount > "
+                + "(SELECT avg(amount) FROM (SELECT amount FROM orders WHERE (((order_date";
+        RewardBreakdown reward = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> rewards(RewardConfig.defaults()).score(truncated, franceCount));
+        assertEquals(ExecutionOutcome.FAILED, reward.outcome());
+        assertEquals(0.0, reward.get(RewardComponent.SYNTAX));
+        assertEquals(0.0, reward.get(RewardComponent.CLAUSE_F1));
+        assertEquals(0.0, reward.get(RewardComponent.FORMAT), "the fence is not closed");
+    }
+
+    @Test
     void weightsExecutionValuesAndLengthAreConfigurable() {
         RewardConfig config = RewardConfig.defaults()
                 .withExecutionValues(2.0, 0.5, -1.0)

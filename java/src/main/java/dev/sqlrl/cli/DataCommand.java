@@ -68,7 +68,8 @@ public final class DataCommand implements Runnable {
                 stats = DatasetStatsCalculator.compute(dataset, SpiderHardnessLabels.forDataset(dataset), null, null);
             } else {
                 PromptBuilder prompts = new PromptBuilder(PromptTemplate.load(template), ChatTemplate.fromModelDir(tokenizer),
-                        new SchemaSerializer(new SchemaSerializer.Options(true, sampleValues, 40)));
+                        new SchemaSerializer(new SchemaSerializer.Options(true, sampleValues,
+                                SchemaSerializer.Options.DEFAULT.maxValueLength())));
                 try (PromptTokenCounter counter = PromptTokenCounter.open(tokenizer)) {
                     stats = DatasetStatsCalculator.compute(dataset, SpiderHardnessLabels.forDataset(dataset),
                             example -> counter.count(prompts.build(example, dataset).text()), prompts.template().id());

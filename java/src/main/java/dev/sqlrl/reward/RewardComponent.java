@@ -21,4 +21,15 @@ public enum RewardComponent {
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** The component a configuration key names; the error lists the known keys. */
+    public static RewardComponent fromKey(String key) {
+        for (RewardComponent component : values()) {
+            if (component.key().equals(key)) {
+                return component;
+            }
+        }
+        throw new IllegalArgumentException("unknown reward component '" + key + "'; known: "
+                + java.util.Arrays.stream(values()).map(RewardComponent::key).toList());
+    }
 }

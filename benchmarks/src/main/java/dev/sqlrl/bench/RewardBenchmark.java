@@ -1,4 +1,4 @@
-package dev.sqlrl.benchmarks;
+package dev.sqlrl.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -2,6 +2,7 @@ package dev.sqlrl.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sqlrl.UserInputException;
 import dev.sqlrl.data.ChatTemplate;
 import dev.sqlrl.data.Dataset;
 import dev.sqlrl.data.DatasetLoader;
@@ -62,6 +63,9 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (sampleValues < 0) {
+                throw new UserInputException("--sample-values must be 0 or more, got " + sampleValues);
+            }
             Dataset dataset = DatasetLoader.load(data, split);
             DatasetStats stats;
             if (tokenizer == null) {

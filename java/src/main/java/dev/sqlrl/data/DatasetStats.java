@@ -12,7 +12,7 @@ import java.util.Map;
  * @param tablesPerDatabase   tables per database
  * @param columnsPerDatabase  columns per database
  * @param sqlChars            gold SQL length in characters
- * @param sqlTokens           gold SQL length in whitespace-separated words
+ * @param sqlWords           gold SQL length in whitespace-separated words
  * @param unparsedSql         gold queries JSqlParser could not parse (left out of the join/nesting figures)
  * @param withJoin            fraction of parsed queries with at least one join
  * @param joinsPerQuery       joins per parsed query
@@ -24,6 +24,6 @@ import java.util.Map;
 public record DatasetStats(String source, String layout, String split, int examples, int databases,
                            Map<String, Integer> difficulty, Map<String, Integer> hardness,
                            Distribution tablesPerDatabase, Distribution columnsPerDatabase,
-                           Distribution sqlChars, Distribution sqlTokens, int unparsedSql,
+                           Distribution sqlChars, Distribution sqlWords, int unparsedSql,
                            double withJoin, Distribution joinsPerQuery, double withNesting, double withSetOperation,
                            Distribution promptTokens, String promptTemplate) {}

@@ -17,7 +17,7 @@ public final class DatasetStatsText {
         row(out, "tables per database", stats.tablesPerDatabase());
         row(out, "columns per database", stats.columnsPerDatabase());
         row(out, "gold SQL characters", stats.sqlChars());
-        row(out, "gold SQL words", stats.sqlTokens());
+        row(out, "gold SQL words", stats.sqlWords());
         row(out, "joins per query", stats.joinsPerQuery());
         if (stats.promptTokens() != null) {
             row(out, "prompt tokens", stats.promptTokens());

@@ -80,5 +80,8 @@ class DataCommandTest {
         Run run = run("data", "stats", "--data", temp.resolve("missing").toString());
         assertEquals(2, run.exitCode());
         assertEquals("sqlrl: " + temp.resolve("missing") + ": dataset folder not found", run.err().strip());
+        Run negative = run("data", "stats", "--data", temp.toString(), "--sample-values", "-1");
+        assertEquals(2, negative.exitCode());
+        assertEquals("sqlrl: --sample-values must be 0 or more, got -1", negative.err().strip());
     }
 }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  */
 public final class SqlExtractor {
     private static final Pattern ANSWER_TAG = Pattern.compile("<answer>(.*?)(?:</answer>|\\z)", Pattern.DOTALL);
-    private static final Pattern SQL_FENCE = Pattern.compile("```[ \\t]*(?:sql|sqlite)[ \\t]*\\r?\\n?(.*?)(?:```|\\z)",
+    private static final Pattern SQL_FENCE = Pattern.compile("```[ \\t]*(?:sqlite|sql)[ \\t]*\\r?\\n?(.*?)(?:```|\\z)",
             Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
     private static final Pattern PLAIN_FENCE = Pattern.compile("```[ \\t]*\\r?\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern STATEMENT_START = Pattern.compile("\\b(?:SELECT|WITH)\\b", Pattern.CASE_INSENSITIVE);

@@ -13,6 +13,12 @@ class SqlExtractorTest {
     }
 
     @Test
+    void sqliteFenceAndUpperCaseTag() {
+        assertEquals(Optional.of("SELECT 1"), SqlExtractor.extract("```sqlite\nSELECT 1\n```"));
+        assertEquals(Optional.of("SELECT 2"), SqlExtractor.extract("```SQL\nSELECT 2;\n```"));
+    }
+
+    @Test
     void answerTagWinsOverDraftsInTheReasoning() {
         assertEquals(Optional.of("SELECT count(*) FROM t"), SqlExtractor.extract(
                 "<think>maybe ```sql\nSELECT 1\n```</think>\n<answer>\n```sql\nSELECT count(*) FROM t;\n```\n</answer>"));

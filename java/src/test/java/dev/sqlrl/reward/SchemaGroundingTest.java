@@ -23,6 +23,15 @@ class SchemaGroundingTest {
     }
 
     @Test
+    void everyGoldQueryOfTheSpiderSampleIsFullyGrounded() {
+        dev.sqlrl.data.Dataset dataset = dev.sqlrl.data.DatasetLoader.load(TestResources.spiderSample(), "train");
+        for (dev.sqlrl.data.Example example : dataset.examples()) {
+            double score = SchemaGrounding.score(SqlParsing.parse(example.goldSql()).orElseThrow(), dataset.schemaOf(example));
+            assertEquals(1.0, score, example.dbId() + ": " + example.goldSql());
+        }
+    }
+
+    @Test
     void aliasesAndQualifiedColumnsResolve() {
         assertEquals(1.0, grounding("SELECT T2.name FROM Certificate AS T1 JOIN Aircraft AS T2 ON T2.aid = T1.aid"
                 + " WHERE T1.eid = 5 ORDER BY T2.distance"));

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             LogprobsCommand.class,
             EvalSqlCommand.class,
             SqlCommand.class,
+            DataCommand.class,
         })
 public final class SqlrlCommand implements Runnable {
     @picocli.CommandLine.Spec

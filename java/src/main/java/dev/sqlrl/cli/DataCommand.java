@@ -1,0 +1,92 @@
+package dev.sqlrl.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sqlrl.UserInputException;
+import dev.sqlrl.data.ChatTemplate;
+import dev.sqlrl.data.Dataset;
+import dev.sqlrl.data.DatasetLoader;
+import dev.sqlrl.data.DatasetStats;
+import dev.sqlrl.data.DatasetStatsCalculator;
+import dev.sqlrl.data.DatasetStatsText;
+import dev.sqlrl.data.PromptBuilder;
+import dev.sqlrl.data.PromptTemplate;
+import dev.sqlrl.data.PromptTokenCounter;
+import dev.sqlrl.data.SchemaSerializer;
+import dev.sqlrl.data.SpiderHardnessLabels;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** `sqlrl data ...`: look at datasets before training on them. */
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Inspect text-to-SQL datasets.",
+        subcommands = {DataCommand.Stats.class})
+public final class DataCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "stats", mixinStandardHelpOptions = true,
+            description = "Counts, hardness, schema sizes, SQL length, joins/nesting and (with --tokenizer) prompt lengths of a split.")
+    static final class Stats implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", required = true, paramLabel = "DIR",
+                description = "Dataset folder (Spider, BIRD or <split>.jsonl layout) or a .jsonl file.")
+        Path data;
+
+        @Option(names = "--split", defaultValue = "train", paramLabel = "NAME", description = "Split to read (default: ${DEFAULT-VALUE}).")
+        String split;
+
+        @Option(names = "--tokenizer", paramLabel = "DIR",
+                description = "Model folder with tokenizer.json (and tokenizer_config.json for its chat template): adds prompt token lengths.")
+        Path tokenizer;
+
+        @Option(names = "--template", defaultValue = PromptTemplate.DEFAULT_ID, paramLabel = "ID",
+                description = "Prompt template id or .txt file used for prompt lengths (default: ${DEFAULT-VALUE}).")
+        String template;
+
+        @Option(names = "--sample-values", defaultValue = "3", paramLabel = "N",
+                description = "Sample values per column in the prompt's schema (default: ${DEFAULT-VALUE}).")
+        int sampleValues;
+
+        @Option(names = "--json", description = "Print the statistics as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (sampleValues < 0) {
+                throw new UserInputException("--sample-values must be 0 or more, got " + sampleValues);
+            }
+            Dataset dataset = DatasetLoader.load(data, split);
+            DatasetStats stats;
+            if (tokenizer == null) {
+                stats = DatasetStatsCalculator.compute(dataset, SpiderHardnessLabels.forDataset(dataset), null, null);
+            } else {
+                PromptBuilder prompts = new PromptBuilder(PromptTemplate.load(template), ChatTemplate.fromModelDir(tokenizer),
+                        new SchemaSerializer(new SchemaSerializer.Options(true, sampleValues,
+                                SchemaSerializer.Options.DEFAULT.maxValueLength())));
+                try (PromptTokenCounter counter = PromptTokenCounter.open(tokenizer)) {
+                    stats = DatasetStatsCalculator.compute(dataset, SpiderHardnessLabels.forDataset(dataset),
+                            example -> counter.count(prompts.build(example, dataset).text()), prompts.template().id());
+                }
+            }
+            var out = spec.commandLine().getOut();
+            if (json) {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(stats));
+            } else {
+                out.print(DatasetStatsText.format(stats));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}

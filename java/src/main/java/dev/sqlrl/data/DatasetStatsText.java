@@ -1,0 +1,51 @@
+package dev.sqlrl.data;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** Formats {@link DatasetStats} as the human-readable report of `sqlrl data stats`. */
+public final class DatasetStatsText {
+    private DatasetStatsText() {}
+
+    public static String format(DatasetStats stats) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "dataset   %s (%s, split %s)%n", stats.source(), stats.layout(), stats.split()));
+        out.append(String.format(Locale.ROOT, "examples  %d over %d databases%n", stats.examples(), stats.databases()));
+        counts(out, "difficulty (dataset labels)", stats.difficulty(), stats.examples());
+        counts(out, "hardness (Spider)", stats.hardness(), stats.examples());
+        out.append(String.format(Locale.ROOT, "%n%-28s %8s %8s %8s %8s %8s%n", "", "min", "mean", "median", "p90", "max"));
+        row(out, "tables per database", stats.tablesPerDatabase());
+        row(out, "columns per database", stats.columnsPerDatabase());
+        row(out, "gold SQL characters", stats.sqlChars());
+        row(out, "gold SQL words", stats.sqlWords());
+        row(out, "joins per query", stats.joinsPerQuery());
+        if (stats.promptTokens() != null) {
+            row(out, "prompt tokens", stats.promptTokens());
+        }
+        out.append(String.format(Locale.ROOT, "%nqueries with a join       %5.1f%%%n", 100 * stats.withJoin()));
+        out.append(String.format(Locale.ROOT, "queries with nesting      %5.1f%%%n", 100 * stats.withNesting()));
+        out.append(String.format(Locale.ROOT, "queries with set ops      %5.1f%%%n", 100 * stats.withSetOperation()));
+        if (stats.unparsedSql() > 0) {
+            out.append(String.format(Locale.ROOT, "gold SQL JSqlParser cannot parse: %d (left out of join/nesting figures)%n",
+                    stats.unparsedSql()));
+        }
+        if (stats.promptTemplate() != null) {
+            out.append("prompt template           ").append(stats.promptTemplate()).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void counts(StringBuilder out, String title, Map<String, Integer> counts, int total) {
+        if (counts.isEmpty()) {
+            return;
+        }
+        out.append('\n').append(title).append('\n');
+        counts.forEach((label, count) -> out.append(String.format(Locale.ROOT, "  %-12s %6d  %5.1f%%%n", label, count,
+                100.0 * count / Math.max(1, total))));
+    }
+
+    private static void row(StringBuilder out, String label, Distribution d) {
+        out.append(String.format(Locale.ROOT, "%-28s %8.0f %8.1f %8.0f %8.0f %8.0f%n", label, d.min(), d.mean(), d.median(),
+                d.p90(), d.max()));
+    }
+}

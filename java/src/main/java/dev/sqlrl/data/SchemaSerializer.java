@@ -1,0 +1,117 @@
+package dev.sqlrl.data;
+
+import dev.sqlrl.UserInputException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Writes a schema as the text a model reads: CREATE TABLE statements with PRIMARY KEY and FOREIGN KEY
+ * clauses, optionally with a few sample values of each column as a trailing comment. Serialized
+ * text is cached per database (prompts of one database repeat it); the class is thread-safe.
+ */
+public final class SchemaSerializer {
+    /**
+     * @param foreignKeys    write FOREIGN KEY clauses
+     * @param sampleValues   distinct sample values per column (0 = none; needs the database file)
+     * @param maxValueLength sample values longer than this are skipped
+     */
+    public record Options(boolean foreignKeys, int sampleValues, int maxValueLength) {
+        public static final Options DEFAULT = new Options(true, 3, 40);
+
+        public Options {
+            if (sampleValues < 0) {
+                throw new IllegalArgumentException("sampleValues must be >= 0, got " + sampleValues);
+            }
+            if (maxValueLength < 1) {
+                throw new IllegalArgumentException("maxValueLength must be >= 1, got " + maxValueLength);
+            }
+        }
+    }
+
+    private final Options options;
+    private final Map<Path, String> cache = new ConcurrentHashMap<>();
+
+    public SchemaSerializer(Options options) {
+        this.options = options;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** The schema as DDL; sample values are read from {@code dbFile} when the options ask for them. */
+    public String serialize(DatabaseSchema schema, Path dbFile) {
+        return cache.computeIfAbsent(dbFile.toAbsolutePath().normalize(), key -> render(schema, dbFile));
+    }
+
+    private String render(DatabaseSchema schema, Path dbFile) {
+        if (options.sampleValues() == 0) {
+            return renderTables(schema, null);
+        }
+        try (Connection connection = ReadOnlySqlite.open(dbFile)) {
+            return renderTables(schema, new ColumnValueSampler(connection, options.maxValueLength()));
+        } catch (SQLException e) {
+            throw new UserInputException(dbFile + ": cannot read sample values: " + e.getMessage(), e);
+        }
+    }
+
+    private String renderTables(DatabaseSchema schema, ColumnValueSampler sampler) {
+        StringBuilder out = new StringBuilder();
+        for (DatabaseSchema.Table table : schema.tables()) {
+            if (!out.isEmpty()) {
+                out.append('\n');
+            }
+            out.append("CREATE TABLE ").append(SqlIdentifiers.quoteIfNeeded(table.name())).append(" (\n");
+            List<String> constraints = constraints(schema, table);
+            List<DatabaseSchema.Column> columns = table.columns();
+            for (int i = 0; i < columns.size(); i++) {
+                DatabaseSchema.Column column = columns.get(i);
+                out.append("  ").append(SqlIdentifiers.quoteIfNeeded(column.name()));
+                if (!column.type().isBlank()) {
+                    out.append(' ').append(column.type());
+                }
+                if (i < columns.size() - 1 || !constraints.isEmpty()) {
+                    out.append(',');
+                }
+                List<String> samples = sampler == null ? List.of() : samples(sampler, table, column);
+                if (!samples.isEmpty()) {
+                    out.append(" -- e.g. ").append(String.join(", ", samples));
+                }
+                out.append('\n');
+            }
+            for (int i = 0; i < constraints.size(); i++) {
+                out.append("  ").append(constraints.get(i)).append(i < constraints.size() - 1 ? ",\n" : "\n");
+            }
+            out.append(");\n");
+        }
+        return out.toString();
+    }
+
+    private List<String> constraints(DatabaseSchema schema, DatabaseSchema.Table table) {
+        List<String> constraints = new java.util.ArrayList<>();
+        if (!table.primaryKey().isEmpty()) {
+            constraints.add("PRIMARY KEY (" + String.join(", ",
+                    table.primaryKey().stream().map(SqlIdentifiers::quoteIfNeeded).toList()) + ")");
+        }
+        if (options.foreignKeys()) {
+            for (DatabaseSchema.ForeignKey key : schema.foreignKeysFrom(table.name())) {
+                constraints.add("FOREIGN KEY (" + SqlIdentifiers.quoteIfNeeded(key.fromColumn()) + ") REFERENCES "
+                        + SqlIdentifiers.quoteIfNeeded(key.toTable()) + "(" + SqlIdentifiers.quoteIfNeeded(key.toColumn()) + ")");
+            }
+        }
+        return constraints;
+    }
+
+    private List<String> samples(ColumnValueSampler sampler, DatabaseSchema.Table table, DatabaseSchema.Column column) {
+        try {
+            return sampler.sampleLiterals(table.name(), column.name(), options.sampleValues());
+        } catch (SQLException e) {
+            // tables.json can name a column the file lacks; the schema text is still useful without samples.
+            return List.of();
+        }
+    }
+}

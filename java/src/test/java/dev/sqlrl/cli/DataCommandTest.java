@@ -1,0 +1,87 @@
+package dev.sqlrl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sqlrl.data.TestDatabases;
+import dev.sqlrl.data.TestResources;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class DataCommandTest {
+    @TempDir
+    Path temp;
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new SqlrlCommand()).setExecutionExceptionHandler(new UserErrorHandler());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void statsOfTheSpiderSampleAsJson() throws Exception {
+        Path sample = TestResources.spiderSample();
+        Run run = run("data", "stats", "--data", sample.toString(), "--split", "train", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode stats = new ObjectMapper().readTree(run.out());
+        assertEquals(1739, stats.get("examples").asInt());
+        assertEquals(18, stats.get("databases").asInt());
+        double withJoin = stats.get("withJoin").asDouble();
+        assertTrue(withJoin > 0.2 && withJoin < 0.8, "join share " + withJoin);
+        assertTrue(stats.get("withNesting").asDouble() > 0.02, "nesting share");
+        assertTrue(stats.get("unparsedSql").asInt() < 20, "JSqlParser parses nearly all Spider gold SQL");
+        assertTrue(stats.get("promptTokens").isNull());
+        // The official evaluator's hardness of these 1,739 gold queries (official_labels.jsonl).
+        assertEquals("{\"easy\":374,\"medium\":698,\"hard\":370,\"extra\":297}", stats.get("hardness").toString());
+    }
+
+    @Test
+    void textReportOfBirdShowsDifficulty() throws Exception {
+        Path bird = TestDatabases.birdMini(temp);
+        Run run = run("data", "stats", "--data", bird.toString(), "--split", "dev");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("examples  3 over 1 databases"), run.out());
+        assertTrue(run.out().contains("difficulty (dataset labels)\n  simple            1   33.3%\n  moderate          1   33.3%\n"
+                + "  challenging       1   33.3%"), run.out());
+        assertTrue(run.out().contains("hardness (Spider)\n  easy  "), run.out());
+        assertTrue(run.out().contains("queries with nesting       33.3%"), run.out());
+        assertTrue(run.out().contains("queries with a join        33.3%"), run.out());
+    }
+
+    @Test
+    void promptTokenLengthsWithATokenizer() throws Exception {
+        Path bird = TestDatabases.birdMini(temp);
+        Path model = Files.createDirectories(temp.resolve("model"));
+        Files.copy(TestResources.resource("data/tokenizer/tokenizer.json"), model.resolve("tokenizer.json"));
+        Files.copy(TestResources.resource("data/chat-templates/qwen2.5/tokenizer_config.json"), model.resolve("tokenizer_config.json"));
+        Run run = run("data", "stats", "--data", bird.toString(), "--split", "dev", "--tokenizer", model.toString(), "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode prompt = new ObjectMapper().readTree(run.out()).get("promptTokens");
+        assertEquals(3, prompt.get("count").asInt());
+        assertTrue(prompt.get("min").asDouble() > 100, "schema + question + chat markup: " + prompt);
+        assertEquals("text2sql-v1", new ObjectMapper().readTree(run.out()).get("promptTemplate").asText());
+    }
+
+    @Test
+    void badDatasetIsAOneLineUserError() {
+        Run run = run("data", "stats", "--data", temp.resolve("missing").toString());
+        assertEquals(2, run.exitCode());
+        assertEquals("sqlrl: " + temp.resolve("missing") + ": dataset folder not found", run.err().strip());
+        Run negative = run("data", "stats", "--data", temp.toString(), "--sample-values", "-1");
+        assertEquals(2, negative.exitCode());
+        assertEquals("sqlrl: --sample-values must be 0 or more, got -1", negative.err().strip());
+    }
+}

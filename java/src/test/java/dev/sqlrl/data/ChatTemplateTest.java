@@ -1,0 +1,75 @@
+package dev.sqlrl.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sqlrl.UserInputException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Renders real HF chat templates and compares with what transformers' apply_chat_template produces. */
+class ChatTemplateTest {
+    private static final List<ChatMessage> WITH_SYSTEM = List.of(
+            new ChatMessage("system", "You write SQL."), new ChatMessage("user", "How many singers?"));
+
+    @Test
+    void qwen25TemplateMatchesTransformers() {
+        ChatTemplate template = ChatTemplate.fromModelDir(TestResources.resource("data/chat-templates/qwen2.5"));
+        assertEquals("<|im_start|>system\nYou write SQL.<|im_end|>\n<|im_start|>user\nHow many singers?<|im_end|>\n"
+                + "<|im_start|>assistant\n", template.render(WITH_SYSTEM, true));
+    }
+
+    @Test
+    void qwen25AddsItsDefaultSystemPromptWhenNoneIsGiven() {
+        ChatTemplate template = ChatTemplate.fromModelDir(TestResources.resource("data/chat-templates/qwen2.5"));
+        String rendered = template.render(List.of(new ChatMessage("user", "Hi"),
+                new ChatMessage("assistant", "SELECT 1"), new ChatMessage("user", "More")), false);
+        assertEquals("<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n"
+                + "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nSELECT 1<|im_end|>\n"
+                + "<|im_start|>user\nMore<|im_end|>\n", rendered);
+    }
+
+    @Test
+    void llama31TemplateMatchesTransformers() {
+        ChatTemplate template = ChatTemplate.fromModelDir(TestResources.resource("data/chat-templates/llama-3.1"));
+        List<ChatMessage> messages = List.of(new ChatMessage("system", "  You write SQL.  "),
+                new ChatMessage("user", "How many singers?\n"));
+        assertEquals("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n"
+                + "Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n"
+                + "You write SQL.<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\nHow many singers?<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|>\n\n", template.render(messages, true));
+    }
+
+    @Test
+    void addedTokenObjectsGiveBosAndEos() {
+        ChatTemplate template = ChatTemplate.fromModelDir(TestResources.resource("data/chat-templates/mistral"));
+        String rendered = template.render(List.of(new ChatMessage("user", "Q1"), new ChatMessage("assistant", "A1"),
+                new ChatMessage("user", "Q2")), false);
+        assertEquals("<s>[INST] Q1 [/INST]A1</s>[INST] Q2 [/INST]", rendered);
+    }
+
+    @Test
+    void raiseExceptionBecomesAClearError() {
+        ChatTemplate template = ChatTemplate.fromModelDir(TestResources.resource("data/chat-templates/mistral"));
+        UserInputException error = assertThrows(UserInputException.class, () -> template.render(WITH_SYSTEM, true));
+        assertTrue(error.getMessage().contains("Conversation roles must alternate"), error.getMessage());
+    }
+
+    @Test
+    void strftimeNowWritesTodaysDateLikeLlama32() {
+        ChatTemplate template = new ChatTemplate("{{- bos_token }}Today Date: {{ strftime_now('%d %b %Y') }}", "<s>", "", "inline");
+        String expected = "<s>Today Date: " + java.time.format.DateTimeFormatter.ofPattern("dd MMM yyyy", java.util.Locale.ENGLISH)
+                .format(java.time.LocalDate.now());
+        assertEquals(expected, template.render(WITH_SYSTEM, true));
+    }
+
+    @Test
+    void modelWithoutTemplateGetsChatMl() {
+        ChatTemplate template = ChatTemplate.fromModelDir(TestResources.resource("data/chat-templates/no-template"));
+        assertTrue(template.source().startsWith("ChatML fallback"), template.source());
+        assertEquals("<|im_start|>system\nYou write SQL.<|im_end|>\n<|im_start|>user\nHow many singers?<|im_end|>\n"
+                + "<|im_start|>assistant\n", template.render(WITH_SYSTEM, true));
+    }
+}

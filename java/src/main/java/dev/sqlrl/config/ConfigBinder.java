@@ -51,11 +51,19 @@ final class ConfigBinder {
             String childPath = join(path, ConfigSchema.keyName(component));
             JsonNode child = node.get(ConfigSchema.keyName(component));
             Object fallback = ConfigSchema.valueOf(defaults, component);
-            if ((child == null || child.isNull()) && component.getType().isRecord() && fallback != null) {
+            if (child != null && (child.isNull() || child.isTextual() && child.asText().isEmpty())) {
+                // `grpo:` with nothing after it (read as null or "") is more likely a forgotten value than a wish for defaults.
+                String hint = component.getType().isRecord() ? "write {} for all defaults, or leave the key out"
+                        : "give a value, or leave the key out for the default";
+                error(childPath, "no value; " + hint);
+                complete = false;
+                continue;
+            }
+            if (child == null && component.getType().isRecord() && fallback != null) {
                 // A missing section is bound as an empty one, so that its required keys are reported.
                 child = JsonNodeFactory.instance.objectNode();
             }
-            if (child == null || child.isNull()) {
+            if (child == null) {
                 // Defaults come from no file, so their relative paths are relative to the working directory.
                 values[i] = fallback instanceof Path p ? p.toAbsolutePath().normalize() : fallback;
                 if (fallback == null && !component.getType().isRecord()) {

@@ -90,7 +90,16 @@ class RunConfigErrorsTest {
         assertEquals("bad.yaml: model.path: required (Hugging Face model folder (config.json, *.safetensors, "
                 + "tokenizer.json).)\nbad.yaml: data.path: required (Dataset folder (Spider or BIRD layout) "
                 + "or JSONL file.)", errors("seed: 1\n"));
-        assertSingleError("model:\n  path: ''\ndata:\n  path: d\n", "bad.yaml: model.path: expected a non-empty path, got ''");
+        assertSingleError("model:\n  path: ''\ndata:\n  path: d\n",
+                "bad.yaml: model.path: no value; give a value, or leave the key out for the default");
+        assertSingleError("model:\n  path: ' '\ndata:\n  path: d\n", "bad.yaml: model.path: expected a non-empty path, got ' '");
+    }
+
+    @Test
+    void keysWithoutAValueAreErrorsNotSilentDefaults() {
+        assertSingleError(PATHS + "grpo:\n", "bad.yaml: grpo: no value; write {} for all defaults, or leave the key out");
+        assertSingleError(PATHS + "seed:\n", "bad.yaml: seed: no value; give a value, or leave the key out for the default");
+        assertSingleError(PATHS + "grpo:\n  beta: ~\n", "bad.yaml: grpo.beta: no value; give a value, or leave the key out for the default");
     }
 
     @Test

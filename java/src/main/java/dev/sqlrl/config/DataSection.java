@@ -1,0 +1,24 @@
+package dev.sqlrl.config;
+
+import java.nio.file.Path;
+
+/** The text-to-SQL dataset: where it is, which splits, how examples are ordered and their schemas shown. */
+public record DataSection(
+        @Key("Dataset folder (Spider or BIRD layout) or JSONL file.") Path path,
+        @Key("Dataset layout; auto detects it from the files in path.") Layout layout,
+        @Key("Split trained on (e.g. train).") String trainSplit,
+        @Key("Split evaluated on (e.g. dev).") String evalSplit,
+        @Key(value = "Use at most this many training examples (0 uses all).", min = 0) int maxExamples,
+        @Key("BIRD only: put each example's evidence (external knowledge) into the prompt.") boolean useEvidence,
+        @Key("Schema serialization in the prompt.") SchemaSection schema,
+        @Key("Order of training examples: off shuffles; easy_to_hard goes by Spider hardness (easy first).")
+                Curriculum curriculum) {
+
+    public enum Layout { SPIDER, BIRD, JSONL, AUTO }
+
+    public enum Curriculum { OFF, EASY_TO_HARD }
+
+    public static DataSection defaults() {
+        return new DataSection(null, Layout.AUTO, "train", "dev", 0, true, SchemaSection.defaults(), Curriculum.OFF);
+    }
+}

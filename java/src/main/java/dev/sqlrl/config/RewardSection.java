@@ -1,0 +1,13 @@
+package dev.sqlrl.config;
+
+/** How completions are rewarded. */
+public record RewardSection(
+        @Key("Weight of each component in the composite reward.") RewardWeights weights,
+        @Key("Execution reward values.") ExecutionRewardValues execution,
+        @Key("Limits of one query.") SandboxSection sandbox,
+        @Key(value = "Threads computing rewards (running SQL) in parallel; 0 uses every core.", min = 0) int threads) {
+
+    public static RewardSection defaults() {
+        return new RewardSection(RewardWeights.defaults(), ExecutionRewardValues.defaults(), SandboxSection.defaults(), 0);
+    }
+}

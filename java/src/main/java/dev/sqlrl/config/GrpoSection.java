@@ -1,5 +1,8 @@
 package dev.sqlrl.config;
 
+import dev.sqlrl.train.grpo.AdvantageScaling;
+import dev.sqlrl.train.grpo.LossType;
+
 /**
  * Group Relative Policy Optimization. Each step samples num_generations completions for each of
  * prompts_per_step prompts, rewards them by running the SQL, and makes
@@ -32,20 +35,16 @@ public record GrpoSection(
                 + "dr_grpo (batch * max_completion_length), dapo (tokens of the whole accumulated batch).")
                 LossType lossType,
         @Key("Advantage scaling: group divides by the group's std, batch by the batch's std, none only centers (Dr. GRPO).")
-                ScaleRewards scaleRewards,
+                AdvantageScaling scaleRewards,
         @Key(value = "Optimization passes over each step's samples (mu); above 1 the clipped importance ratio matters.",
                 min = 1, max = 16) int numIterations,
         @Key("Completions cut off at max_completion_length get no loss (DAPO's overlong filtering).")
                 boolean maskTruncatedCompletions,
         @Key("Optimizer and schedule of this stage.") OptimizerSection optimizer) {
 
-    public enum LossType { GRPO, BNPO, DR_GRPO, DAPO }
-
-    public enum ScaleRewards { GROUP, BATCH, NONE }
-
     public static GrpoSection defaults() {
         return new GrpoSection(500, 8, 8, 8, 8, 1.0, 1.0, 0, 256, 0.0, 0.2, 0.28, LossType.DAPO,
-                ScaleRewards.GROUP, 1, false, OptimizerSection.grpoDefaults());
+                AdvantageScaling.GROUP, 1, false, OptimizerSection.grpoDefaults());
     }
 
     /** Completions sampled in one step. */

@@ -1,5 +1,6 @@
 package dev.sqlrl.config;
 
+import dev.sqlrl.train.grpo.LossType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -22,6 +23,6 @@ class RunConfigOptionsTest {
         assertEquals(List.of("grpo.beta=0.04", "grpo.loss_type=grpo"), command.config.overrides());
         RunConfig config = command.config.load();
         assertEquals(0.04, config.grpo().beta());
-        assertEquals(GrpoSection.LossType.GRPO, config.grpo().lossType());
+        assertEquals(LossType.GRPO, config.grpo().lossType());
     }
 }

@@ -1,5 +1,6 @@
 package dev.sqlrl.config;
 
+import dev.sqlrl.train.grpo.LossType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -71,7 +72,7 @@ class RunConfigsTest {
         assertEquals(WeightMode.NF4, grpo.model().weights());
         assertEquals(Device.CUDA, grpo.model().device());
         assertEquals(8, grpo.grpo().numGenerations());
-        assertEquals(GrpoSection.LossType.DAPO, grpo.grpo().lossType());
+        assertEquals(LossType.DAPO, grpo.grpo().lossType());
         assertEquals(0.0, grpo.grpo().beta());
         assertEquals(DataSection.Curriculum.OFF, grpo.data().curriculum());
         assertNull(grpo.sft());
@@ -113,7 +114,7 @@ class RunConfigsTest {
                 "model.gradient_checkpointing=false", "lora.target_modules=[q_proj, v_proj]", "seed=42",
                 "name=ablation", "data.schema.sample_values=0");
         assertEquals(0.02, config.grpo().beta());
-        assertEquals(GrpoSection.LossType.BNPO, config.grpo().lossType());
+        assertEquals(LossType.BNPO, config.grpo().lossType());
         assertFalse(config.model().gradientCheckpointing());
         assertEquals(List.of(LoraTarget.Q, LoraTarget.V), config.lora().targetModules());
         assertEquals(42, config.seed());

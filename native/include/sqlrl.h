@@ -199,6 +199,12 @@ SQLRL_API int32_t sqlrl_lora_read(void* model, int32_t index, int32_t which, flo
 SQLRL_API int32_t sqlrl_lora_write(void* model, int32_t index, int32_t which, const float* values, int64_t n);
 SQLRL_API int32_t sqlrl_zero_grad(void* model);
 /*
+ * Seeds the LoRA dropout masks of the following sqlrl_logprobs calls with keep_graph (each call
+ * advances the seed by num_layers). A trainer sets it per micro-batch so that a resumed run draws
+ * the same masks as an uninterrupted one.
+ */
+SQLRL_API int32_t sqlrl_lora_set_dropout_seed(void* model, uint64_t seed);
+/*
  * Clips the global gradient L2 norm to max_grad_norm (<= 0: no clipping), then one AdamW step
  * (decoupled weight decay) on every LoRA tensor. step is the 1-based step for bias correction.
  * out_grad_norm receives the norm before clipping (non-finite norms skip the update and return OK).

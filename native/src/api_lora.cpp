@@ -115,6 +115,14 @@ extern "C" int32_t sqlrl_zero_grad(void* model) {
   return guarded([&] { zero_grad(adapters_of(model_of(model))); });
 }
 
+extern "C" int32_t sqlrl_lora_set_dropout_seed(void* model, uint64_t seed) {
+  return guarded([&] {
+    Model& m = model_of(model);
+    adapters_of(m);  // the seed only means something with adapters attached
+    m.next_dropout_seed = seed;
+  });
+}
+
 extern "C" int32_t sqlrl_adamw_step(void* model, double lr, double beta1, double beta2, double eps,
                                     double weight_decay, double max_grad_norm, int64_t step, double* out_grad_norm) {
   return guarded([&] {

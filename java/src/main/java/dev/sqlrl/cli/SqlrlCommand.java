@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             EvalSqlCommand.class,
             SqlCommand.class,
             DataCommand.class,
+            TrainCommand.class,
+            DemoCommand.class,
         })
 public final class SqlrlCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -48,6 +48,16 @@ public final class ChatTemplate {
         return new ChatTemplate(CHATML, "", "", "ChatML fallback");
     }
 
+    /**
+     * No chat markup: the messages' texts separated by blank lines, and an assistant message followed by
+     * {@code eosToken} so that a model trained on it learns where its answer ends.
+     */
+    public static ChatTemplate plain(String eosToken) {
+        return new ChatTemplate("{% for message in messages %}{{ message['content'] }}"
+                + "{% if message['role'] == 'assistant' %}{{ eos_token }}{% else %}{{ '\\n\\n' }}{% endif %}{% endfor %}",
+                "", eosToken, "plain text");
+    }
+
     /** The template of a Hugging Face model (or tokenizer) folder; ChatML when it defines none. */
     public static ChatTemplate fromModelDir(Path modelDir) {
         Path configFile = modelDir.resolve("tokenizer_config.json");

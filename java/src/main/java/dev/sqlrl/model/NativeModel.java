@@ -243,6 +243,11 @@ public final class NativeModel implements AutoCloseable {
         call("sqlrl_zero_grad", SqlrlNative.zeroGrad(live()));
     }
 
+    /** Seeds the LoRA dropout masks of the next training log-prob passes (for exact resume). */
+    public void setDropoutSeed(long seed) {
+        call("sqlrl_lora_set_dropout_seed", SqlrlNative.loraSetDropoutSeed(live(), seed));
+    }
+
     /** Clips the gradient norm and takes one AdamW step; returns the norm before clipping. */
     public double adamwStep(double lr, double beta1, double beta2, double eps, double weightDecay,
                             double maxGradNorm, long step) {

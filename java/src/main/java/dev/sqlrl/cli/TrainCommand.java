@@ -1,0 +1,106 @@
+package dev.sqlrl.cli;
+
+import dev.sqlrl.UserInputException;
+import dev.sqlrl.config.RunConfig;
+import dev.sqlrl.config.RunConfigs;
+import dev.sqlrl.train.StageResult;
+import dev.sqlrl.train.TrainingStages;
+import dev.sqlrl.train.TrainingStages.Stage;
+import dev.sqlrl.train.run.RunPlots;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sqlrl train sft|grpo}: one training stage from a config, or a resumed one. */
+@Command(name = "train", description = "Train LoRA adapters: sft (supervised) or grpo (reinforcement learning).",
+        subcommands = {TrainCommand.Sft.class, TrainCommand.Grpo.class})
+public final class TrainCommand implements Runnable {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Options of both stages. */
+    abstract static class StageCommand implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "FILE", description = "Run configuration (YAML; see configs/README.md).")
+        Path config;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE",
+                description = "Override a config key, e.g. --set grpo.beta=0.04 (repeatable; later ones win).")
+        List<String> overrides = new ArrayList<>();
+
+        @Option(names = "--model", paramLabel = "DIR", description = "Base model folder (overrides model.path).")
+        Path model;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder or .jsonl (overrides data.path).")
+        Path data;
+
+        @Option(names = "--adapter", paramLabel = "DIR",
+                description = "Start from these PEFT adapters (e.g. the SFT run's best) instead of fresh ones.")
+        Path adapter;
+
+        @Option(names = "--out", paramLabel = "DIR",
+                description = "Run folder to create (default: output_dir/NAME-STAGE-TIMESTAMP).")
+        Path out;
+
+        @Option(names = "--resume", paramLabel = "RUN_DIR",
+                description = "Continue this run from its newest complete checkpoint, with the config it started with.")
+        Path resume;
+
+        abstract Stage stage();
+
+        @Override
+        public Integer call() {
+            StageResult result;
+            if (resume != null) {
+                if (config != null || model != null || data != null || adapter != null || out != null) {
+                    throw new UserInputException("--resume takes the run's own config: give only --set with it");
+                }
+                result = TrainingStages.resume(stage(), resume, overrides);
+            } else {
+                if (config == null) {
+                    throw new UserInputException("give --config FILE (e.g. configs/demo_cpu.yaml) or --resume RUN_DIR");
+                }
+                List<String> all = new ArrayList<>(overrides);
+                if (model != null) all.add("model.path=" + model.toAbsolutePath());
+                if (data != null) all.add("data.path=" + data.toAbsolutePath());
+                RunConfig runConfig = RunConfigs.load(config, all);
+                result = TrainingStages.start(stage(), runConfig, out, Optional.ofNullable(adapter));
+            }
+            Path runDir = result.runDir();
+            List<Path> plots = RunPlots.render(runDir.resolve("metrics.jsonl"), runDir.resolve("plots"));
+            System.out.printf("%s: %d steps in %.0f s; best EX %.4f at step %d%n", stage().name().toLowerCase(),
+                    result.state().step(), result.seconds(), result.state().bestScore(), result.state().bestStep());
+            System.out.println("plots: " + plots.size() + " PNG files in " + runDir.resolve("plots"));
+            System.out.println("best adapter: " + result.bestAdapter());
+            System.out.println("run: " + runDir);
+            return 0;
+        }
+    }
+
+    @Command(name = "sft", mixinStandardHelpOptions = true,
+            description = "Supervised fine-tuning on the gold SQL (completion-only loss), with EX evaluation.")
+    static final class Sft extends StageCommand {
+        @Override
+        Stage stage() {
+            return Stage.SFT;
+        }
+    }
+
+    @Command(name = "grpo", mixinStandardHelpOptions = true,
+            description = "GRPO: sample SQL, reward it by running it, update the adapters.")
+    static final class Grpo extends StageCommand {
+        @Override
+        Stage stage() {
+            return Stage.GRPO;
+        }
+    }
+}

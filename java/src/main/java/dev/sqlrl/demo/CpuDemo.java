@@ -1,0 +1,164 @@
+package dev.sqlrl.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sqlrl.config.RunConfig;
+import dev.sqlrl.config.RunConfigs;
+import dev.sqlrl.demo.company.CompanyDataset;
+import dev.sqlrl.eval.EvaluationReport;
+import dev.sqlrl.model.ModelConfig;
+import dev.sqlrl.model.init.ModelInitializer;
+import dev.sqlrl.model.init.ModelSize;
+import dev.sqlrl.train.Policy;
+import dev.sqlrl.train.StageEvaluation;
+import dev.sqlrl.train.StageResult;
+import dev.sqlrl.train.TrainingData;
+import dev.sqlrl.train.TrainingStages;
+import dev.sqlrl.train.TrainingStages.Stage;
+import dev.sqlrl.train.run.MetricsLog;
+import dev.sqlrl.train.run.RunPlots;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The CPU demo: on the built-in company database, a tiny model made here is evaluated untrained, after
+ * SFT and after GRPO, with everything it needs shipped in the jar (config, data generator, tokenizer
+ * corpus). Writes summary.json with the three execution accuracies and the GRPO reward trend.
+ */
+public final class CpuDemo {
+    /** The demo's configuration, a copy of configs/demo_cpu.yaml bundled as a resource. */
+    public static final String CONFIG_RESOURCE = "/configs/demo_cpu.yaml";
+
+    private final Path dir;
+    private final List<String> overrides;
+
+    public CpuDemo(Path dir, List<String> overrides) {
+        this.dir = dir.toAbsolutePath();
+        this.overrides = List.copyOf(overrides);
+    }
+
+    /** Scores of the demo, as written to summary.json. */
+    public record Summary(double baseEx, double sftEx, double grpoEx, double rewardFirst, double rewardLast,
+                          double seconds, int testExamples, Path sftRun, Path grpoRun, Path rewardPlot) {}
+
+    public Summary run() {
+        long started = System.nanoTime();
+        Path dataDir = dir.resolve("data");
+        Path modelDir = dir.resolve("model");
+        System.err.println("demo: writing the company database and its questions to " + dataDir);
+        CompanyDataset.Written data = CompanyDataset.write(dataDir, 7);
+        System.err.println("demo: creating a tiny model (tokenizer trained on the demo's text) in " + modelDir);
+        ModelInitializer.create(new ModelInitializer.Options(ModelConfig.Architecture.QWEN2, ModelSize.TINY, modelDir,
+                data.tokenizerCorpus(), 0, 7));
+        RunConfig config = config(modelDir, dataDir);
+
+        double baseEx = evaluate(config, Optional.empty(), "base model");
+        StageResult sft = TrainingStages.start(Stage.SFT, config, dir.resolve("sft"), Optional.empty());
+        double sftEx = evaluate(config, Optional.of(sft.bestAdapter()), "after SFT");
+        StageResult grpo = TrainingStages.start(Stage.GRPO, config, dir.resolve("grpo"), Optional.of(sft.bestAdapter()));
+        double grpoEx = evaluate(config, Optional.of(grpo.bestAdapter()), "after GRPO");
+
+        List<Double> rewards = rewardCurve(grpo.runDir().resolve("metrics.jsonl"));
+        int tenth = Math.max(1, rewards.size() / 10);
+        List<Path> plots = RunPlots.render(grpo.runDir().resolve("metrics.jsonl"), grpo.runDir().resolve("plots"));
+        Path rewardPlot = dir.resolve("grpo_reward.png");
+        copyRewardPlot(plots, rewardPlot);
+        Summary summary = new Summary(baseEx, sftEx, grpoEx, mean(rewards.subList(0, tenth)),
+                mean(rewards.subList(rewards.size() - tenth, rewards.size())), (System.nanoTime() - started) / 1e9,
+                TrainingData.load(config.data()).eval().examples().size(), sft.runDir(), grpo.runDir(), rewardPlot);
+        write(summary, dir.resolve("summary.json"));
+        return summary;
+    }
+
+    private RunConfig config(Path modelDir, Path dataDir) {
+        String yaml;
+        try (InputStream in = CpuDemo.class.getResourceAsStream(CONFIG_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar lacks " + CONFIG_RESOURCE + ": rebuild it");
+            }
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> all = new ArrayList<>();
+        all.add("model.path=" + modelDir);
+        all.add("data.path=" + dataDir);
+        all.add("output_dir=" + dir);
+        all.addAll(overrides);
+        return RunConfigs.parse(yaml, "demo_cpu.yaml (built in)", dir, all);
+    }
+
+    /** EX on the whole test split, with the given adapters or none (the base model). */
+    private double evaluate(RunConfig config, Optional<Path> adapter, String label) {
+        RunConfig whole = RunConfigs.parse(RunConfigs.toYaml(config), "demo", dir, List.of("eval.max_examples=0"));
+        TrainingData data = TrainingData.load(whole.data());
+        try (Policy policy = Policy.load(whole)) {
+            if (adapter.isPresent()) {
+                policy.loadAdapters(adapter.get());
+            } else {
+                policy.attachNewAdapters(whole.seed());
+            }
+            long start = System.nanoTime();
+            EvaluationReport report = new StageEvaluation(policy, data.eval(), whole).run(whole.seed());
+            System.err.printf("demo: EX %s: %.3f (%d test questions, %.0f s)%n", label, report.ex(),
+                    report.results().size(), (System.nanoTime() - start) / 1e9);
+            return report.ex();
+        }
+    }
+
+    private static List<Double> rewardCurve(Path metricsFile) {
+        List<Double> rewards = new ArrayList<>();
+        for (Map<String, Object> record : MetricsLog.read(metricsFile)) {
+            if ("grpo".equals(record.get("stage")) && record.get("reward/mean") instanceof Number n) {
+                rewards.add(n.doubleValue());
+            }
+        }
+        if (rewards.isEmpty()) {
+            throw new IllegalStateException(metricsFile + " holds no GRPO reward");
+        }
+        return rewards;
+    }
+
+    private static void copyRewardPlot(List<Path> plots, Path target) {
+        plots.stream().filter(p -> p.getFileName().toString().startsWith("reward")).findFirst().ifPresent(p -> {
+            try {
+                Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy " + p + " to " + target, e);
+            }
+        });
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    private static void write(Summary s, Path file) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("base_ex", s.baseEx());
+        json.put("sft_ex", s.sftEx());
+        json.put("grpo_ex", s.grpoEx());
+        json.put("reward_first", s.rewardFirst());
+        json.put("reward_last", s.rewardLast());
+        json.put("seconds", s.seconds());
+        json.put("test_examples", s.testExamples());
+        json.put("sft_run", s.sftRun().toString());
+        json.put("grpo_run", s.grpoRun().toString());
+        json.put("reward_plot", s.rewardPlot().toString());
+        try {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.sqlrl.train;
+
+import dev.sqlrl.config.RunConfig;
+import dev.sqlrl.data.Dataset;
+import dev.sqlrl.data.Example;
+import dev.sqlrl.eval.EvaluationReport;
+import dev.sqlrl.eval.ModelEvaluator;
+import dev.sqlrl.generation.SqlGenerator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Execution accuracy of the policy on the run's evaluation split (its first eval.max_examples examples,
+ * the same ones every time so that evaluations are comparable), as the SQL evaluator scores it.
+ */
+public final class StageEvaluation {
+    /** Prompts generated together in one native call. */
+    private static final int BATCH_PROMPTS = 16;
+
+    private final ModelEvaluator evaluator;
+    private final Dataset dataset;
+    private final List<Example> examples;
+    private final RunConfig config;
+
+    public StageEvaluation(Policy policy, Dataset dataset, RunConfig config) {
+        SqlGenerator generator = new SqlGenerator(policy.model(), policy.tokenizer(), policy.prompts(),
+                config.prompt().maxPromptTokens(), BATCH_PROMPTS);
+        int threads = config.reward().threads() > 0 ? config.reward().threads() : Runtime.getRuntime().availableProcessors();
+        this.evaluator = new ModelEvaluator(generator, threads);
+        this.dataset = dataset;
+        int max = config.eval().maxExamples();
+        this.examples = max > 0 && max < dataset.examples().size() ? dataset.examples().subList(0, max) : dataset.examples();
+        this.config = config;
+    }
+
+    public EvaluationReport run(long seed) {
+        return evaluator.evaluate(dataset, examples, config.eval().voteK(), config.eval().maxNewTokens(), seed, true);
+    }
+
+    /** The metrics record of an evaluation at {@code step} of {@code stage}. */
+    public static Map<String, Object> metrics(String stage, long step, EvaluationReport report, double seconds) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("step", step);
+        record.put("stage", "eval");
+        record.put("of_stage", stage);
+        record.put("eval/ex", report.ex());
+        record.put("eval/em", report.em());
+        record.put("eval/examples", report.results().size());
+        record.put("eval/skipped", report.skipped());
+        record.put("eval/seconds", seconds);
+        return record;
+    }
+}

@@ -1,0 +1,278 @@
+package dev.sqlrl.train.grpo;
+
+import dev.sqlrl.config.GrpoSection;
+import dev.sqlrl.model.Completion;
+import dev.sqlrl.model.NativeModel;
+import dev.sqlrl.model.SamplingParams;
+import dev.sqlrl.reward.ExecutionOutcome;
+import dev.sqlrl.reward.RewardBreakdown;
+import dev.sqlrl.reward.RewardComponent;
+import dev.sqlrl.train.AdamWOptimizer;
+import dev.sqlrl.train.NonFiniteGuard;
+import dev.sqlrl.train.Policy;
+import dev.sqlrl.train.Seeds;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One GRPO step: sample, reward, advantages, reference, then the updates. Every random draw is seeded
+ * from (run seed, step, position), so a step is a pure function of the policy's state and its prompts.
+ */
+final class GrpoStep {
+    /** Seed streams, so that no two kinds of draws share one. */
+    private static final long SAMPLING = 3;
+    private static final long DROPOUT = 5;
+
+    private final Policy policy;
+    private final NativeModel model;
+    private final GrpoSection grpo;
+    private final GrpoLoss loss;
+    private final AdamWOptimizer optimizer;
+    private final RewardEnvironment rewards;
+    private final long seed;
+    private final long step;
+
+    GrpoStep(Policy policy, GrpoSection grpo, GrpoLoss loss, AdamWOptimizer optimizer, RewardEnvironment rewards,
+             long seed, long step) {
+        this.policy = policy;
+        this.model = policy.model();
+        this.grpo = grpo;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.rewards = rewards;
+        this.seed = seed;
+        this.step = step;
+    }
+
+    /**
+     * @param metrics        the step's metrics record (see the metric names in RunPlots)
+     * @param completions    every sampled completion, group by group
+     * @param updates        optimizer updates attempted
+     * @param skippedUpdates updates skipped for a non-finite loss or gradient
+     */
+    record Result(Map<String, Object> metrics, List<SampledCompletion> completions, int updates, int skippedUpdates) {}
+
+    Result run(List<GrpoPrompt> prompts, NonFiniteGuard guard, String lastGood) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("step", step);
+        record.put("stage", GrpoTrainer.STAGE);
+
+        long t0 = System.nanoTime();
+        List<Completion> sampled = sample(prompts);
+        long t1 = System.nanoTime();
+        List<SampledCompletion> completions = reward(prompts, sampled);
+        long t2 = System.nanoTime();
+        double[] totals = completions.stream().mapToDouble(c -> c.reward().total()).toArray();
+        Advantages advantages = Advantages.compute(totals, grpo.numGenerations(), grpo.scaleRewards());
+        float[][] reference = loss.config().needsReference() ? reference(completions) : null;
+        long t3 = System.nanoTime();
+        UpdateTotals updates = update(completions, advantages, reference, guard, lastGood);
+        long t4 = System.nanoTime();
+
+        putSampleMetrics(record, completions, advantages, sampled, (t1 - t0) / 1e9);
+        putUpdateMetrics(record, updates, completions, (t4 - t3) / 1e9);
+        record.put("time/sample_s", (t1 - t0) / 1e9);
+        record.put("time/reward_s", (t2 - t1) / 1e9);
+        record.put("time/reference_s", (t3 - t2) / 1e9);
+        record.put("time/update_s", (t4 - t3) / 1e9);
+        return new Result(record, completions, updates.attempted, updates.skipped);
+    }
+
+    private List<Completion> sample(List<GrpoPrompt> prompts) {
+        int[][] tokens = prompts.stream().map(GrpoPrompt::tokens).toArray(int[][]::new);
+        SamplingParams params = new SamplingParams(false, grpo.temperature(), grpo.topK(), grpo.topP(),
+                Seeds.derive(seed, SAMPLING, step), grpo.maxCompletionLength(), grpo.numGenerations(), policy.stopIds());
+        return model.generate(tokens, params, true);
+    }
+
+    private List<SampledCompletion> reward(List<GrpoPrompt> prompts, List<Completion> sampled) {
+        List<String> texts = new ArrayList<>(sampled.size());
+        List<dev.sqlrl.data.Example> examples = new ArrayList<>(sampled.size());
+        for (int r = 0; r < sampled.size(); r++) {
+            texts.add(policy.tokenizer().decode(sampled.get(r).tokens(), true));
+            examples.add(prompts.get(r / grpo.numGenerations()).example());
+        }
+        List<RewardBreakdown> scored = rewards.score(texts, examples);
+        List<SampledCompletion> out = new ArrayList<>(sampled.size());
+        for (int r = 0; r < sampled.size(); r++) {
+            Completion c = sampled.get(r);
+            int[] tokens = c.tokens();
+            boolean stopped = tokens.length > 0 && policy.stopIds().contains(tokens[tokens.length - 1]);
+            out.add(new SampledCompletion(prompts.get(r / grpo.numGenerations()), tokens, c.logprobs(), texts.get(r),
+                    !stopped, scored.get(r)));
+        }
+        return out;
+    }
+
+    /** Log-probs of every completion with the adapters disabled: the reference model of the KL term. */
+    private float[][] reference(List<SampledCompletion> completions) {
+        float[][] out = new float[completions.size()][];
+        for (int from = 0; from < completions.size(); from += grpo.microBatchSize()) {
+            List<SampledCompletion> micro = completions.subList(from, Math.min(completions.size(), from + grpo.microBatchSize()));
+            float[][] logprobs = model.logprobs(sequences(micro), promptLens(micro), false, grpo.temperature(), false);
+            System.arraycopy(logprobs, 0, out, from, logprobs.length);
+        }
+        return out;
+    }
+
+    /** What the updates of a step add up to (token-weighted where the loss reports per-token averages). */
+    private static final class UpdateTotals {
+        int attempted;
+        int skipped;
+        double lossSum;
+        double gradNormSum;
+        long activeTokens;
+        double klTokenSum;
+        boolean klKnown;
+        double lowClipTokens;
+        double highClipTokens;
+        double regionClipTokens;
+        long sequenceTokens;
+        double lr;
+    }
+
+    private UpdateTotals update(List<SampledCompletion> completions, Advantages advantages, float[][] reference,
+                                NonFiniteGuard guard, String lastGood) {
+        UpdateTotals totals = new UpdateTotals();
+        int perUpdate = grpo.microBatchSize() * grpo.gradAccumulation();
+        for (int iteration = 0; iteration < grpo.numIterations(); iteration++) {
+            for (int update = 0; update * perUpdate < completions.size(); update++) {
+                int updateFrom = update * perUpdate;
+                List<CompletionLogProbs> all = new ArrayList<>();
+                for (int i = updateFrom; i < updateFrom + perUpdate; i++) {
+                    SampledCompletion c = completions.get(i);
+                    all.add(CompletionLogProbs.onPolicy(c.logprobs(), reference == null ? null : reference[i],
+                            advantages.values()[i], c.truncated()));
+                }
+                GradientAccumulation accumulation = new GradientAccumulation(grpo.gradAccumulation(), loss.activeTokenCount(all));
+                totals.lr = optimizer.nextLearningRate();
+                double updateLoss = 0;
+                boolean finite = true;
+                for (int micro = 0; micro < grpo.gradAccumulation() && finite; micro++) {
+                    int from = updateFrom + micro * grpo.microBatchSize();
+                    List<SampledCompletion> batch = completions.subList(from, from + grpo.microBatchSize());
+                    model.setDropoutSeed(Seeds.derive(seed, DROPOUT, step, iteration, update, micro));
+                    float[][] logprobs = model.logprobs(sequences(batch), promptLens(batch), true, grpo.temperature(), true);
+                    if (!allFinite(logprobs)) {
+                        finite = false;
+                        break;
+                    }
+                    List<CompletionLogProbs> inputs = new ArrayList<>(batch.size());
+                    for (int i = 0; i < batch.size(); i++) {
+                        SampledCompletion c = batch.get(i);
+                        CompletionLogProbs base = all.get(micro * grpo.microBatchSize() + i);
+                        // old log-probs only matter once the policy has moved (num_iterations > 1)
+                        float[] old = grpo.numIterations() > 1 ? c.logprobs() : null;
+                        inputs.add(new CompletionLogProbs(logprobs[i], old, base.reference(), base.advantage(), c.truncated()));
+                        totals.sequenceTokens += c.prompt().tokens().length + c.tokens().length;
+                    }
+                    GrpoLossResult result = loss.compute(new GrpoBatch(inputs, accumulation));
+                    model.backward(result.dLossDLogp());
+                    updateLoss += result.loss();
+                    GrpoStepMetrics m = result.metrics();
+                    totals.activeTokens += m.activeTokens();
+                    if (m.klMean().isPresent()) {
+                        totals.klKnown = true;
+                        totals.klTokenSum += m.klMean().getAsDouble() * m.activeTokens();
+                    }
+                    totals.lowClipTokens += m.lowClipFraction() * m.activeTokens();
+                    totals.highClipTokens += m.highClipFraction() * m.activeTokens();
+                    totals.regionClipTokens += m.regionClipFraction() * m.activeTokens();
+                }
+                totals.attempted++;
+                double gradNorm;
+                if (finite && Double.isFinite(updateLoss)) {
+                    gradNorm = optimizer.step();
+                } else {
+                    model.zeroGrad();
+                    gradNorm = Double.NaN;
+                    updateLoss = Double.NaN;
+                }
+                if (guard.record(step, updateLoss, gradNorm, lastGood)) {
+                    totals.lossSum += updateLoss;
+                    totals.gradNormSum += gradNorm;
+                } else {
+                    totals.skipped++;
+                    System.err.printf("grpo: step %d update %d skipped: non-finite loss or gradient%n", step, update + 1);
+                }
+            }
+        }
+        return totals;
+    }
+
+    private void putSampleMetrics(Map<String, Object> record, List<SampledCompletion> completions, Advantages advantages,
+                                  List<Completion> sampled, double sampleSeconds) {
+        record.put("reward/mean", advantages.rewards().mean());
+        record.put("reward/std", advantages.rewards().std());
+        record.put("reward/min", advantages.rewards().min());
+        record.put("reward/max", advantages.rewards().max());
+        record.put("reward/group_std", advantages.meanGroupRewardStd());
+        record.put("reward/zero_spread_groups", advantages.zeroSpreadGroupFraction());
+        for (RewardComponent component : RewardComponent.values()) {
+            record.put("reward/" + component.key(),
+                    completions.stream().mapToDouble(c -> c.reward().get(component)).average().orElse(Double.NaN));
+        }
+        record.put("train/sample_ex",
+                completions.stream().filter(c -> c.reward().outcome() == ExecutionOutcome.CORRECT).count() / (double) completions.size());
+        record.put("advantage/mean", advantages.advantageStats().mean());
+        record.put("advantage/std", advantages.advantageStats().std());
+        record.put("advantage/min", advantages.advantageStats().min());
+        record.put("advantage/max", advantages.advantageStats().max());
+        long tokens = 0;
+        double negativeLogprobSum = 0;
+        int maxLength = 0;
+        for (Completion c : sampled) {
+            tokens += c.tokens().length;
+            maxLength = Math.max(maxLength, c.tokens().length);
+            for (float lp : c.logprobs()) {
+                negativeLogprobSum -= lp;
+            }
+        }
+        // mean -log p of sampled tokens: an unbiased estimate of the sampling distribution's entropy
+        record.put("entropy", tokens > 0 ? negativeLogprobSum / tokens : Double.NaN);
+        record.put("completion_length/mean", (double) tokens / sampled.size());
+        record.put("completion_length/max", maxLength);
+        record.put("completion_length/truncated_fraction",
+                completions.stream().filter(SampledCompletion::truncated).count() / (double) completions.size());
+        record.put("tokens_per_s/sample", tokens / sampleSeconds);
+    }
+
+    private void putUpdateMetrics(Map<String, Object> record, UpdateTotals totals, List<SampledCompletion> completions,
+                                  double updateSeconds) {
+        int applied = totals.attempted - totals.skipped;
+        record.put("loss", applied > 0 ? totals.lossSum / applied : Double.NaN);
+        record.put("grad_norm", applied > 0 ? totals.gradNormSum / applied : Double.NaN);
+        record.put("lr", totals.lr);
+        double active = Math.max(totals.activeTokens, 1);
+        if (totals.klKnown) {
+            record.put("kl", totals.klTokenSum / active);
+        }
+        record.put("clip_ratio/low", totals.lowClipTokens / active);
+        record.put("clip_ratio/high", totals.highClipTokens / active);
+        record.put("clip_ratio/region", totals.regionClipTokens / active);
+        record.put("updates", totals.attempted);
+        record.put("skipped_updates", totals.skipped);
+        record.put("tokens_per_s/update", totals.sequenceTokens / updateSeconds);
+    }
+
+    private static int[][] sequences(List<SampledCompletion> batch) {
+        return batch.stream().map(SampledCompletion::sequence).toArray(int[][]::new);
+    }
+
+    private static int[] promptLens(List<SampledCompletion> batch) {
+        return batch.stream().mapToInt(c -> c.prompt().tokens().length).toArray();
+    }
+
+    private static boolean allFinite(float[][] values) {
+        for (float[] row : values) {
+            for (float v : row) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

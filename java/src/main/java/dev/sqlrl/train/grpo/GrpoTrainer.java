@@ -1,0 +1,192 @@
+package dev.sqlrl.train.grpo;
+
+import dev.sqlrl.UserInputException;
+import dev.sqlrl.config.GrpoSection;
+import dev.sqlrl.config.RunConfig;
+import dev.sqlrl.data.Dataset;
+import dev.sqlrl.data.Example;
+import dev.sqlrl.data.Prompt;
+import dev.sqlrl.eval.EvaluationReport;
+import dev.sqlrl.model.Completion;
+import dev.sqlrl.model.NativeModel;
+import dev.sqlrl.model.SamplingParams;
+import dev.sqlrl.reward.ExecutionOutcome;
+import dev.sqlrl.reward.RewardBreakdown;
+import dev.sqlrl.reward.RewardComponent;
+import dev.sqlrl.train.AdamWOptimizer;
+import dev.sqlrl.train.ExampleOrder;
+import dev.sqlrl.train.MemoryMetrics;
+import dev.sqlrl.train.NonFiniteGuard;
+import dev.sqlrl.train.Policy;
+import dev.sqlrl.train.Seeds;
+import dev.sqlrl.train.StageCheckpoints;
+import dev.sqlrl.train.StageEvaluation;
+import dev.sqlrl.train.StageResult;
+import dev.sqlrl.train.StageSetup;
+import dev.sqlrl.train.TrainingRun;
+import dev.sqlrl.train.TrainingState;
+import dev.sqlrl.train.run.TrainingProgress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * GRPO on the LoRA adapters (DESIGN.md "The GRPO step"). Each step samples num_generations completions
+ * for each of prompts_per_step prompts (one prefill per prompt, shared by its samples), rewards them by
+ * running their SQL, computes group-relative advantages, and then, num_iterations times, runs the
+ * policy's log-probs with the graph kept, lets {@link GrpoLoss} turn them into d loss / d logp per
+ * token, and has native backpropagate that; every grad_accumulation micro-batches make one AdamW update.
+ * With beta > 0 the adapter-disabled model gives the reference log-probs of the k3 KL.
+ */
+public final class GrpoTrainer {
+    public static final String STAGE = "grpo";
+    /** Groups of a step whose completions go to samples.jsonl when it is a sampled step. */
+    private static final int LOGGED_GROUPS = 2;
+
+    private final TrainingRun run;
+    private final Policy policy;
+    private final Dataset train;
+    private final Dataset eval;
+
+    public GrpoTrainer(TrainingRun run, Policy policy, Dataset train, Dataset eval) {
+        this.run = run;
+        this.policy = policy;
+        this.train = train;
+        this.eval = eval;
+    }
+
+    /**
+     * Trains from fresh adapters ({@code initAdapter} empty), from given adapters (e.g. the SFT stage's
+     * best), or, when {@code resume}, from the run's newest complete checkpoint.
+     */
+    public StageResult train(boolean resume, Optional<Path> initAdapter) {
+        RunConfig config = run.config();
+        GrpoSection grpo = config.grpo();
+        if (grpo == null) {
+            throw new UserInputException("the config has no grpo section: add one to run GRPO");
+        }
+        long started = System.nanoTime();
+        List<GrpoPrompt> prompts = prompts(config.prompt().maxPromptTokens());
+        int completionsPerStep = grpo.completionsPerStep();
+        int microBatchesPerStep = completionsPerStep / grpo.microBatchSize();
+        int updatesPerPass = microBatchesPerStep / grpo.gradAccumulation();
+        long totalSteps = grpo.steps();
+        NativeModel model = policy.model();
+        AdamWOptimizer optimizer = new AdamWOptimizer(model, grpo.optimizer(),
+                totalSteps * updatesPerPass * grpo.numIterations());
+        StageCheckpoints checkpoints = new StageCheckpoints(run.checkpoints(), policy, optimizer, run.folder().configFile());
+        TrainingState state = StageSetup.startState(STAGE, totalSteps, resume, checkpoints, policy, initAdapter, config.seed());
+        run.openLogs(state.step());
+        List<Integer> exampleIndices = new ArrayList<>();
+        for (GrpoPrompt prompt : prompts) {
+            exampleIndices.add(train.examples().indexOf(prompt.example()));
+        }
+        ExampleOrder order = StageSetup.exampleOrder(config, train, exampleIndices);
+        StageEvaluation evaluation = new StageEvaluation(policy, eval, config);
+        NonFiniteGuard guard = new NonFiniteGuard(NonFiniteGuard.DEFAULT_MAX_CONSECUTIVE);
+        GrpoLoss loss = new GrpoLoss(new GrpoLossConfig(grpo.lossType(), grpo.epsLow(), grpo.epsHigh(), grpo.beta(),
+                grpo.maxCompletionLength(), grpo.maskTruncatedCompletions()));
+        System.err.printf("grpo: %d prompts, %d steps of %d prompts x %d samples, %d updates per step%n",
+                prompts.size(), totalSteps, grpo.promptsPerStep(), grpo.numGenerations(), updatesPerPass * grpo.numIterations());
+
+        try (RewardEnvironment rewards = new RewardEnvironment(config.reward(),
+                     policy.prompts().template().answerFormat(), train);
+             TrainingProgress progress = new TrainingProgress("grpo", totalSteps, state.step(), config.logging().progress())) {
+            while (state.step() < totalSteps) {
+                long step = state.step() + 1;
+                int[] picked = order.slice((step - 1) * grpo.promptsPerStep(), grpo.promptsPerStep());
+                List<GrpoPrompt> stepPrompts = new ArrayList<>();
+                for (int index : picked) {
+                    stepPrompts.add(prompts.get(index));
+                }
+                GrpoStep.Result result = new GrpoStep(policy, grpo, loss, optimizer, rewards, config.seed(), step)
+                        .run(stepPrompts, guard, StageSetup.lastGood(run));
+                state = state.afterStep(result.skippedUpdates() == result.updates());
+                Map<String, Object> record = result.metrics();
+                MemoryMetrics.put(model, record);
+                run.metrics().write(record);
+                int samplesEvery = config.logging().samplesEvery();
+                if (samplesEvery > 0 && step % samplesEvery == 0) {
+                    writeSamples(step, result.completions(), grpo.numGenerations());
+                }
+                Map<String, String> shown = new LinkedHashMap<>();
+                shown.put("reward", String.format("%.3f", (double) record.get("reward/mean")));
+                shown.put("sample_ex", String.format("%.2f", (double) record.get("train/sample_ex")));
+
+                int evalEvery = config.eval().everyNSteps();
+                boolean evaluate = (evalEvery > 0 && step % evalEvery == 0) || step == totalSteps;
+                OptionalDouble score = OptionalDouble.empty();
+                if (evaluate) {
+                    long evalStart = System.nanoTime();
+                    EvaluationReport report = evaluation.run(Seeds.derive(config.seed(), 4, step));
+                    run.metrics().write(StageEvaluation.metrics(STAGE, step, report, (System.nanoTime() - evalStart) / 1e9));
+                    state = state.afterEvaluation(report.ex());
+                    score = OptionalDouble.of(report.ex());
+                    shown.put("ex", String.format("%.3f", report.ex()));
+                }
+                progress.step(step, shown);
+                int every = config.checkpoint().everyNSteps();
+                if (evaluate || (every > 0 && step % every == 0) || step == totalSteps) {
+                    checkpoints.save(state, score);
+                }
+            }
+        }
+        return new StageResult(run.folder().dir(), state, checkpoints.bestAdapter().orElseThrow(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Every training example's prompt, tokenized; prompts over the limit are left out (and counted). */
+    private List<GrpoPrompt> prompts(int maxPromptTokens) {
+        List<GrpoPrompt> out = new ArrayList<>();
+        int tooLong = 0;
+        for (Example example : train.examples()) {
+            Prompt prompt = policy.prompts().build(example, train);
+            int[] tokens = policy.tokenizer().encode(prompt.text());
+            if (tokens.length > maxPromptTokens) {
+                tooLong++;
+            } else {
+                out.add(new GrpoPrompt(example, prompt, tokens));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new UserInputException("no training prompt of " + train.source() + " fits in prompt.max_prompt_tokens = "
+                    + maxPromptTokens + " tokens");
+        }
+        if (tooLong > 0) {
+            System.err.printf("grpo: %d prompts over prompt.max_prompt_tokens = %d left out%n", tooLong, maxPromptTokens);
+        }
+        return out;
+    }
+
+    private void writeSamples(long step, List<SampledCompletion> completions, int groupSize) {
+        int limit = Math.min(completions.size(), LOGGED_GROUPS * groupSize);
+        for (int i = 0; i < limit; i++) {
+            SampledCompletion c = completions.get(i);
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("step", step);
+            record.put("stage", STAGE);
+            record.put("group", i / groupSize);
+            record.put("question", c.prompt().example().question());
+            record.put("gold", c.prompt().example().goldSql());
+            if (i % groupSize == 0) {
+                record.put("prompt", c.prompt().prompt().text());
+            }
+            record.put("completion", c.text());
+            record.put("sql", c.reward().sql());
+            record.put("truncated", c.truncated());
+            record.put("reward", c.reward().total());
+            record.put("outcome", c.reward().outcome().name().toLowerCase(java.util.Locale.ROOT));
+            Map<String, Object> components = new LinkedHashMap<>();
+            c.reward().components().forEach((k, v) -> components.put(k.key(), v));
+            record.put("components", components);
+            if (c.reward().detail() != null) {
+                record.put("detail", c.reward().detail());
+            }
+            run.samples().write(record);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.sqlrl.train.sft;
+
+import dev.sqlrl.UserInputException;
+import dev.sqlrl.config.RunConfig;
+import dev.sqlrl.config.SftSection;
+import dev.sqlrl.data.Dataset;
+import dev.sqlrl.eval.EvaluationReport;
+import dev.sqlrl.model.NativeModel;
+import dev.sqlrl.train.AdamWOptimizer;
+import dev.sqlrl.train.ExampleOrder;
+import dev.sqlrl.train.MemoryMetrics;
+import dev.sqlrl.train.NonFiniteGuard;
+import dev.sqlrl.train.Policy;
+import dev.sqlrl.train.Seeds;
+import dev.sqlrl.train.StageCheckpoints;
+import dev.sqlrl.train.StageEvaluation;
+import dev.sqlrl.train.StageResult;
+import dev.sqlrl.train.StageSetup;
+import dev.sqlrl.train.TrainingRun;
+import dev.sqlrl.train.TrainingState;
+import dev.sqlrl.train.run.TrainingProgress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Supervised fine-tuning of the LoRA adapters on (prompt, gold SQL): the loss is the mean negative
+ * log-likelihood of the answer tokens only (completion-only), over all answer tokens of an optimizer
+ * step's micro-batches. Java computes that loss's gradient per token (-1 / tokens) and native
+ * backpropagates it, as in GRPO. Evaluates execution accuracy every sft.eval_every steps, keeps the best
+ * checkpoint by it and stops early after sft.early_stopping_patience evaluations without a better one.
+ */
+public final class SftTrainer {
+    public static final String STAGE = "sft";
+
+    private final TrainingRun run;
+    private final Policy policy;
+    private final Dataset train;
+    private final Dataset eval;
+
+    public SftTrainer(TrainingRun run, Policy policy, Dataset train, Dataset eval) {
+        this.run = run;
+        this.policy = policy;
+        this.train = train;
+        this.eval = eval;
+    }
+
+    /**
+     * Trains from fresh adapters ({@code initAdapter} empty), from given adapters, or, when
+     * {@code resume}, from the run's newest complete checkpoint.
+     */
+    public StageResult train(boolean resume, Optional<Path> initAdapter) {
+        RunConfig config = run.config();
+        SftSection sft = config.sft();
+        if (sft == null) {
+            throw new UserInputException("the config has no sft section: add one to run supervised fine-tuning");
+        }
+        long started = System.nanoTime();
+        SftSequences data = SftSequences.of(policy, train, config.prompt().maxPromptTokens(), sft.maxTargetTokens());
+        List<SftSequence> sequences = data.sequences();
+        if (sequences.isEmpty()) {
+            throw new UserInputException("no SFT example of " + train.source() + " fits: " + data.tooLongPrompts()
+                    + " prompts over prompt.max_prompt_tokens, " + data.tooLongTargets() + " answers over sft.max_target_tokens");
+        }
+        int perStep = sft.microBatchSize() * sft.gradAccumulation();
+        long totalSteps = sft.maxSteps() > 0 ? sft.maxSteps()
+                : Math.max(1, (long) Math.ceil((double) sft.epochs() * sequences.size() / perStep));
+        NativeModel model = policy.model();
+        AdamWOptimizer optimizer = new AdamWOptimizer(model, sft.optimizer(), totalSteps);
+        StageCheckpoints checkpoints = new StageCheckpoints(run.checkpoints(), policy, optimizer, run.folder().configFile());
+        TrainingState state = StageSetup.startState(STAGE, totalSteps, resume, checkpoints, policy, initAdapter, config.seed());
+        run.openLogs(state.step());
+        ExampleOrder order = StageSetup.exampleOrder(config, train, sequences.stream().map(SftSequence::exampleIndex).toList());
+        StageEvaluation evaluation = new StageEvaluation(policy, eval, config);
+        NonFiniteGuard guard = new NonFiniteGuard(NonFiniteGuard.DEFAULT_MAX_CONSECUTIVE);
+        System.err.printf("sft: %d examples (%d prompts and %d answers too long, left out), %d steps of %d sequences%n",
+                sequences.size(), data.tooLongPrompts(), data.tooLongTargets(), totalSteps, perStep);
+
+        try (TrainingProgress progress = new TrainingProgress("sft", totalSteps, state.step(), config.logging().progress())) {
+            while (state.step() < totalSteps) {
+                long step = state.step() + 1;
+                int[] batch = order.slice((step - 1) * perStep, perStep);
+                Map<String, Object> record = trainStep(step, batch, sequences, sft.microBatchSize(), optimizer, config.seed());
+                double loss = (double) record.get("loss");
+                double gradNorm = (double) record.get("grad_norm");
+                boolean finite = guard.record(step, loss, gradNorm, StageSetup.lastGood(run));
+                state = state.afterStep(!finite);
+                record.put("skipped", !finite);
+                MemoryMetrics.put(model, record);
+                run.metrics().write(record);
+                Map<String, String> shown = new LinkedHashMap<>();
+                shown.put("loss", String.format("%.4f", loss));
+
+                boolean evaluate = (sft.evalEvery() > 0 && step % sft.evalEvery() == 0) || step == totalSteps;
+                OptionalDouble score = OptionalDouble.empty();
+                if (evaluate) {
+                    long evalStart = System.nanoTime();
+                    EvaluationReport report = evaluation.run(Seeds.derive(config.seed(), 2, step));
+                    run.metrics().write(StageEvaluation.metrics(STAGE, step, report, (System.nanoTime() - evalStart) / 1e9));
+                    state = state.afterEvaluation(report.ex());
+                    score = OptionalDouble.of(report.ex());
+                    shown.put("ex", String.format("%.3f", report.ex()));
+                }
+                progress.step(step, shown);
+                boolean stopEarly = evaluate && sft.earlyStoppingPatience() > 0
+                        && state.evalsWithoutImprovement() >= sft.earlyStoppingPatience();
+                int every = config.checkpoint().everyNSteps();
+                if (evaluate || (every > 0 && step % every == 0) || step == totalSteps || stopEarly) {
+                    checkpoints.save(state, score);
+                }
+                if (stopEarly) {
+                    System.err.printf("sft: stopping early at step %d: %d evaluations without a better EX than %.4f (step %d)%n",
+                            step, state.evalsWithoutImprovement(), state.bestScore(), state.bestStep());
+                    break;
+                }
+            }
+        }
+        return new StageResult(run.folder().dir(), state, checkpoints.bestAdapter().orElseThrow(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    /** One optimizer step over {@code batch} (indices into sequences); returns its metrics record. */
+    private Map<String, Object> trainStep(long step, int[] batch, List<SftSequence> sequences, int microBatchSize,
+                                          AdamWOptimizer optimizer, long seed) {
+        NativeModel model = policy.model();
+        long stepStart = System.nanoTime();
+        long answerTokens = 0;
+        long allTokens = 0;
+        for (int index : batch) {
+            answerTokens += sequences.get(index).targetTokens().length;
+            allTokens += sequences.get(index).length();
+        }
+        double lr = optimizer.nextLearningRate();
+        float gradient = (float) (-1.0 / answerTokens);
+        double nll = 0;
+        for (int from = 0, micro = 0; from < batch.length; from += microBatchSize, micro++) {
+            List<SftSequence> microBatch = new ArrayList<>();
+            for (int i = from; i < Math.min(batch.length, from + microBatchSize); i++) {
+                microBatch.add(sequences.get(batch[i]));
+            }
+            int[][] tokens = microBatch.stream().map(SftSequence::tokens).toArray(int[][]::new);
+            int[] promptLens = microBatch.stream().mapToInt(s -> s.promptTokens().length).toArray();
+            model.setDropoutSeed(Seeds.derive(seed, 1, step, micro));
+            float[][] logprobs = model.logprobs(tokens, promptLens, true, 1.0, true);
+            float[][] grads = new float[logprobs.length][];
+            for (int i = 0; i < logprobs.length; i++) {
+                for (float lp : logprobs[i]) {
+                    nll -= lp;
+                }
+                grads[i] = new float[logprobs[i].length];
+                java.util.Arrays.fill(grads[i], gradient);
+            }
+            model.backward(grads);
+        }
+        double loss = nll / answerTokens;
+        double gradNorm;
+        if (Double.isFinite(loss)) {
+            gradNorm = optimizer.step();
+        } else {
+            model.zeroGrad();
+            gradNorm = Double.NaN;
+        }
+        double seconds = (System.nanoTime() - stepStart) / 1e9;
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("step", step);
+        record.put("stage", STAGE);
+        record.put("loss", loss);
+        record.put("lr", lr);
+        record.put("grad_norm", gradNorm);
+        record.put("answer_tokens", answerTokens);
+        record.put("tokens_per_s/update", allTokens / seconds);
+        record.put("time/update_s", seconds);
+        return record;
+    }
+}

@@ -36,9 +36,11 @@ public final class ConfigReference {
                 reported at once, one line each, naming the key's path.
 
                 - **Defaults**: any key left out takes the default below.
-                - **Stages**: the `sft` and `grpo` sections are optional. A run does SFT and then GRPO for the
-                  sections its file has; a section given as `{}` runs with all its defaults. A key with no
-                  value (`grpo:` alone) is an error rather than a silent default.
+                - **Stages**: the `sft` and `grpo` sections are optional. `sqlrl train sft` runs the `sft`
+                  section and `sqlrl train grpo` the `grpo` one (from `--adapter DIR`, e.g. the SFT run's
+                  best, or fresh adapters); `sqlrl demo` runs both in turn. A section given as `{}` runs
+                  with all its defaults. A key with no value (`grpo:` alone) is an error rather than a
+                  silent default.
                 - **Paths**: relative paths in a file are relative to that file's folder; relative paths given
                   with `--set` or taken from the defaults are relative to the working directory.
                 - **Overrides**: `--set KEY.PATH=VALUE` (repeatable) sets any key, e.g. `--set grpo.beta=0.04`

@@ -3,10 +3,10 @@ package dev.sqlrl.model;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** Tests that need libsqlrl are skipped when the build skipped it (-Dsqlrl.native.skip=true). */
-final class NativeTests {
+public final class NativeTests {
     private NativeTests() {}
 
-    static void assumeNative() {
+    public static void assumeNative() {
         assumeFalse(Boolean.getBoolean("sqlrl.native.skip"), "native library not built (-Dsqlrl.native.skip=true)");
     }
 }

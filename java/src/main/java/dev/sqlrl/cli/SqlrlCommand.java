@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             SqlCommand.class,
             DataCommand.class,
             EvalCommand.class,
+            MergeCommand.class,
         })
 public final class SqlrlCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             TrainCommand.class,
             DemoCommand.class,
+            EvalCommand.class,
+            MergeCommand.class,
         })
 public final class SqlrlCommand implements Runnable {
     @picocli.CommandLine.Spec

@@ -4,6 +4,8 @@ import dev.sqlrl.sql.ErrorCategory;
 
 /** Why a prediction scored EX 0, as eval-sql reports it ("error_category" in the results). */
 public enum FailureKind {
+    /** The model's answer held no SQL (sqlrl eval only; eval-sql scores predictions as given). */
+    NO_SQL("no_sql"),
     SYNTAX_ERROR("syntax_error"),
     UNKNOWN_TABLE("unknown_table"),
     UNKNOWN_COLUMN("unknown_column"),

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * Scores predictions lines: EX with the official Spider semantics ({@link ExecutionMatch}), EM and
@@ -28,14 +29,20 @@ import java.util.concurrent.Future;
  */
 public final class PredictionScorer {
     private final Map<String, SpiderSchema> schemas;
-    private final Path databaseDir;
+    private final Function<String, Path> databaseOf;
     private final ExecutionMatch executionMatch;
     private final Map<String, SpiderEvaluator> evaluators = new ConcurrentHashMap<>();
 
     /** The execution matcher stays the caller's (it is not closed here). */
     public PredictionScorer(Map<String, SpiderSchema> schemas, Path databaseDir, ExecutionMatch executionMatch) {
+        this(schemas, dbId -> databaseDir.resolve(dbId).resolve(dbId + ".sqlite"), executionMatch);
+    }
+
+    /** For databases found elsewhere than {@code <dbDir>/<db_id>/<db_id>.sqlite} (own JSONL data names its files). */
+    public PredictionScorer(Map<String, SpiderSchema> schemas, Function<String, Path> databaseOf,
+                            ExecutionMatch executionMatch) {
         this.schemas = Map.copyOf(schemas);
-        this.databaseDir = databaseDir;
+        this.databaseOf = databaseOf;
         this.executionMatch = executionMatch;
     }
 
@@ -98,7 +105,7 @@ public final class PredictionScorer {
             throw new UserInputException(predictionsFile + ":" + record.line() + ": db_id '" + record.dbId()
                     + "' is not in the tables file");
         }
-        Path database = databaseDir.resolve(record.dbId()).resolve(record.dbId() + ".sqlite");
+        Path database = databaseOf.apply(record.dbId());
         if (!Files.isRegularFile(database)) {
             throw new UserInputException(predictionsFile + ":" + record.line() + ": database file " + database
                     + " not found");

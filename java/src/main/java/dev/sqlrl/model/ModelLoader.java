@@ -70,7 +70,8 @@ public final class ModelLoader {
         }
     }
 
-    static List<SafetensorsFile> openWeightFiles(Path modelDir) {
+    /** The weight files of a model folder, opened (model.safetensors, or the shards its index lists); the caller closes them. */
+    public static List<SafetensorsFile> openWeightFiles(Path modelDir) {
         Path single = modelDir.resolve("model.safetensors");
         if (Files.isRegularFile(single)) return List.of(SafetensorsFile.open(single));
         Path index = modelDir.resolve("model.safetensors.index.json");

@@ -109,7 +109,10 @@ public final class CpuDemo {
                 policy.attachNewAdapters(whole.seed());
             }
             long start = System.nanoTime();
-            EvaluationReport report = new StageEvaluation(policy, data.eval(), whole).run(whole.seed());
+            EvaluationReport report;
+            try (StageEvaluation evaluation = new StageEvaluation(policy, data.eval(), whole)) {
+                report = evaluation.run(whole.seed());
+            }
             System.err.printf("demo: EX %s: %.3f (%d test questions, %.0f s)%n", label, report.ex(),
                     report.results().size(), (System.nanoTime() - start) / 1e9);
             return report.ex();
@@ -119,7 +122,7 @@ public final class CpuDemo {
     private static List<Double> rewardCurve(Path metricsFile) {
         List<Double> rewards = new ArrayList<>();
         for (Map<String, Object> record : MetricsLog.read(metricsFile)) {
-            if ("grpo".equals(record.get("stage")) && record.get("reward/mean") instanceof Number n) {
+            if ("grpo".equals(record.get("stage")) && record.get("reward") instanceof Number n) {
                 rewards.add(n.doubleValue());
             }
         }

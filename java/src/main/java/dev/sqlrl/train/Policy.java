@@ -11,6 +11,7 @@ import dev.sqlrl.data.Prompt;
 import dev.sqlrl.data.PromptBuilder;
 import dev.sqlrl.data.PromptTemplate;
 import dev.sqlrl.data.SchemaSerializer;
+import dev.sqlrl.generation.StopTokens;
 import dev.sqlrl.model.LoraConfig;
 import dev.sqlrl.model.ModelLoader;
 import dev.sqlrl.model.NativeModel;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The model being trained with everything that turns examples into its tokens: the native model with
@@ -44,7 +46,7 @@ public final class Policy implements AutoCloseable {
         this.prompts = prompts;
         this.chatTemplate = chatTemplate;
         this.lora = lora;
-        this.stopIds = List.copyOf(model.config().eosTokenIds());
+        this.stopIds = StopTokens.of(model.config(), tokenizer);
     }
 
     /** Loads the base model of the run; adapters are attached by {@link #attachNewAdapters} or {@link #loadAdapters}. */
@@ -91,7 +93,7 @@ public final class Policy implements AutoCloseable {
     /** Adapters from a PEFT folder (a checkpoint's, or an earlier stage's); they must match the run's LoRA settings. */
     public void loadAdapters(Path adapterDir) {
         LoraConfig found = PeftAdapter.load(model, adapterDir);
-        if (found.rank() != lora.rank() || !found.targets().equals(lora.targets())) {
+        if (found.rank() != lora.rank() || !Set.copyOf(found.targets()).equals(Set.copyOf(lora.targets()))) {
             throw new UserInputException(adapterDir + " holds rank-" + found.rank() + " adapters on " + found.targets()
                     + ", but the run's lora section asks for rank " + lora.rank() + " on " + lora.targets());
         }

@@ -1,7 +1,7 @@
 package dev.sqlrl.train;
 
 import dev.sqlrl.train.run.CheckpointStore;
-import dev.sqlrl.train.run.CheckpointStore.Checkpoint;
+import dev.sqlrl.train.run.Checkpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

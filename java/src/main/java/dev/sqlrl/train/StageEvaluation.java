@@ -14,7 +14,7 @@ import java.util.Map;
  * Execution accuracy of the policy on the run's evaluation split (its first eval.max_examples examples,
  * the same ones every time so that evaluations are comparable), as the SQL evaluator scores it.
  */
-public final class StageEvaluation {
+public final class StageEvaluation implements AutoCloseable {
     /** Prompts generated together in one native call. */
     private static final int BATCH_PROMPTS = 16;
 
@@ -36,6 +36,11 @@ public final class StageEvaluation {
 
     public EvaluationReport run(long seed) {
         return evaluator.evaluate(dataset, examples, config.eval().voteK(), config.eval().maxNewTokens(), seed, true);
+    }
+
+    @Override
+    public void close() {
+        evaluator.close();
     }
 
     /** The metrics record of an evaluation at {@code step} of {@code stage}. */

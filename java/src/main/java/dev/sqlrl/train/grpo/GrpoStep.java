@@ -204,12 +204,12 @@ final class GrpoStep {
 
     private void putSampleMetrics(Map<String, Object> record, List<SampledCompletion> completions, Advantages advantages,
                                   List<Completion> sampled, double sampleSeconds) {
-        record.put("reward/mean", advantages.rewards().mean());
-        record.put("reward/std", advantages.rewards().std());
-        record.put("reward/min", advantages.rewards().min());
-        record.put("reward/max", advantages.rewards().max());
-        record.put("reward/group_std", advantages.meanGroupRewardStd());
-        record.put("reward/zero_spread_groups", advantages.zeroSpreadGroupFraction());
+        record.put("reward", advantages.rewards().mean());
+        record.put("reward_std", advantages.rewards().std());
+        record.put("reward_min", advantages.rewards().min());
+        record.put("reward_max", advantages.rewards().max());
+        record.put("reward_group_std", advantages.meanGroupRewardStd());
+        record.put("zero_spread_groups", advantages.zeroSpreadGroupFraction());
         for (RewardComponent component : RewardComponent.values()) {
             record.put("reward/" + component.key(),
                     completions.stream().mapToDouble(c -> c.reward().get(component)).average().orElse(Double.NaN));

@@ -86,7 +86,6 @@ public final class GrpoTrainer {
             exampleIndices.add(train.examples().indexOf(prompt.example()));
         }
         ExampleOrder order = StageSetup.exampleOrder(config, train, exampleIndices);
-        StageEvaluation evaluation = new StageEvaluation(policy, eval, config);
         NonFiniteGuard guard = new NonFiniteGuard(NonFiniteGuard.DEFAULT_MAX_CONSECUTIVE);
         GrpoLoss loss = new GrpoLoss(new GrpoLossConfig(grpo.lossType(), grpo.epsLow(), grpo.epsHigh(), grpo.beta(),
                 grpo.maxCompletionLength(), grpo.maskTruncatedCompletions()));
@@ -95,6 +94,7 @@ public final class GrpoTrainer {
 
         try (RewardEnvironment rewards = new RewardEnvironment(config.reward(),
                      policy.prompts().template().answerFormat(), train);
+             StageEvaluation evaluation = new StageEvaluation(policy, eval, config);
              TrainingProgress progress = new TrainingProgress("grpo", totalSteps, state.step(), config.logging().progress())) {
             while (state.step() < totalSteps) {
                 long step = state.step() + 1;
@@ -114,7 +114,7 @@ public final class GrpoTrainer {
                     writeSamples(step, result.completions(), grpo.numGenerations());
                 }
                 Map<String, String> shown = new LinkedHashMap<>();
-                shown.put("reward", String.format("%.3f", (double) record.get("reward/mean")));
+                shown.put("reward", String.format("%.3f", (double) record.get("reward")));
                 shown.put("sample_ex", String.format("%.2f", (double) record.get("train/sample_ex")));
 
                 int evalEvery = config.eval().everyNSteps();

@@ -75,12 +75,12 @@ public final class SftTrainer {
         TrainingState state = StageSetup.startState(STAGE, totalSteps, resume, checkpoints, policy, initAdapter, config.seed());
         run.openLogs(state.step());
         ExampleOrder order = StageSetup.exampleOrder(config, train, sequences.stream().map(SftSequence::exampleIndex).toList());
-        StageEvaluation evaluation = new StageEvaluation(policy, eval, config);
         NonFiniteGuard guard = new NonFiniteGuard(NonFiniteGuard.DEFAULT_MAX_CONSECUTIVE);
         System.err.printf("sft: %d examples (%d prompts and %d answers too long, left out), %d steps of %d sequences%n",
                 sequences.size(), data.tooLongPrompts(), data.tooLongTargets(), totalSteps, perStep);
 
-        try (TrainingProgress progress = new TrainingProgress("sft", totalSteps, state.step(), config.logging().progress())) {
+        try (StageEvaluation evaluation = new StageEvaluation(policy, eval, config);
+             TrainingProgress progress = new TrainingProgress("sft", totalSteps, state.step(), config.logging().progress())) {
             while (state.step() < totalSteps) {
                 long step = state.step() + 1;
                 int[] batch = order.slice((step - 1) * perStep, perStep);

@@ -7,13 +7,14 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.UUID;
 
 /**
  * Writes a file through a temporary sibling and a rename, so that a reader (or a crashed run) never
  * sees half a file: the target holds either the old content or the complete new one.
  */
 final class AtomicFiles {
-    /** Fills the temporary file it is given. */
+    /** Creates and fills the temporary file it is given (a path that does not exist yet). */
     interface Writer {
         void writeTo(Path temporary) throws Exception;
     }
@@ -25,7 +26,8 @@ final class AtomicFiles {
         Path temporary = null;
         try {
             Files.createDirectories(parent);
-            temporary = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
+            // Not Files.createTempFile: its owner-only permissions would stay on the renamed file.
+            temporary = parent.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
             writer.writeTo(temporary);
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

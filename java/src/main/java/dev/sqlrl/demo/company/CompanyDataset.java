@@ -3,9 +3,11 @@ package dev.sqlrl.demo.company;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sqlrl.UserInputException;
 import dev.sqlrl.data.PromptTemplate;
 import dev.sqlrl.data.SchemaSerializer;
 import dev.sqlrl.data.SqliteSchemaReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -50,6 +52,9 @@ public final class CompanyDataset {
 
     /** As {@link #write(Path, long)}, with the tokenizer corpus holding the prompts of {@code promptTemplate}. */
     public static Written write(Path dir, long seed, PromptTemplate promptTemplate) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UserInputException(dir + ": exists and is not a folder; the demo data needs a folder");
+        }
         Path database = dir.resolve(DATABASE_FILE);
         CompanyDatabase.create(database, seed);
         CompanyQuestions.Split split = CompanyQuestions.generate(database, seed);

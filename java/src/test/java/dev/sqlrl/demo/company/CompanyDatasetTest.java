@@ -2,8 +2,10 @@ package dev.sqlrl.demo.company;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlrl.UserInputException;
 import dev.sqlrl.data.ChatTemplate;
 import dev.sqlrl.data.Dataset;
 import dev.sqlrl.data.DatasetLayout;
@@ -71,6 +73,13 @@ class CompanyDatasetTest {
         try (Stream<Path> files = Files.list(folder)) {
             assertEquals(WRITTEN_FILES, files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         }
+    }
+
+    @Test
+    void aFileInPlaceOfTheFolderIsAUserError() throws Exception {
+        Path file = Files.writeString(dir.resolve("demo"), "not a folder");
+        UserInputException e = assertThrows(UserInputException.class, () -> CompanyDataset.write(file, 1));
+        assertEquals(file + ": exists and is not a folder; the demo data needs a folder", e.getMessage());
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class CompanyDatabase {
 
     private CompanyDatabase() {}
 
-    /** Writes the database of {@code seed} (default sizes, bundled word lists) to {@code file}, atomically. */
+    /** Writes the database of {@code seed} (default sizes, bundled word lists) to {@code file}, atomically; returns its rows. */
     public static CompanyRows create(Path file, long seed) {
         CompanyRows rows = CompanyRows.generate(seed, CompanyRows.Size.DEFAULT, CompanyWords.bundled());
         write(file, rows);

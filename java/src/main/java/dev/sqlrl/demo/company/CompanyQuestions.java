@@ -36,6 +36,10 @@ public final class CompanyQuestions {
         return generate(database, QuestionTemplate.bundled(), seed, TEST_FRACTION);
     }
 
+    /**
+     * Fills {@code templates} with the values their slot queries return from {@code database} and
+     * holds out {@code testFraction} of each template's answerable values (at least one) for test.
+     */
     public static Split generate(Path database, List<QuestionTemplate> templates, long seed, double testFraction) {
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("testFraction must be in (0, 1), got " + testFraction);

@@ -3,6 +3,7 @@ package dev.sqlrl.demo.company;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -51,6 +52,7 @@ public record CompanyRows(List<Company> companies, List<Staff> staff, List<Proje
         contracts = List.copyOf(contracts);
     }
 
+    /** Draws the rows of {@code size} from {@code words}; the same arguments give the same rows. */
     public static CompanyRows generate(long seed, Size size, CompanyWords words) {
         requireEnough("companies", size.companies(), words.companies().size());
         requireEnough("projects", size.projects(), words.projects().size());
@@ -114,7 +116,7 @@ public record CompanyRows(List<Company> companies, List<Staff> staff, List<Proje
     }
 
     private static List<String> staffNames(int count, CompanyWords words, Random random) {
-        Set<String> names = new java.util.LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
         while (names.size() < count) {
             names.add(words.firstNames().get(random.nextInt(words.firstNames().size())) + " "
                     + words.lastNames().get(random.nextInt(words.lastNames().size())));

@@ -92,13 +92,14 @@ public final class CheckpointStore {
             Files.write(markerFile, marker.toJson());
             DurableFiles.syncFile(markerFile);
             DurableFiles.syncDirectory(temp);
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                // a re-save of the same step: hide the old one first so the rename below can take its name
-                hide(target);
-            }
+            // a re-save of the same step: hide the old one first so the rename below can take its name
+            Path replaced = Files.exists(target, LinkOption.NOFOLLOW_LINKS) ? hide(target) : null;
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             temp = null;
             DurableFiles.syncDirectory(dir);
+            if (replaced != null) {
+                DurableFiles.deleteRecursively(replaced);
+            }
             complete.removeIf(checkpoint -> checkpoint.step() == step);
             complete.add(new Checkpoint(step, target, score));
             applyRetention(complete);

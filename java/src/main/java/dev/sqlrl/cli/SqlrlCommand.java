@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             EvalSqlCommand.class,
             SqlCommand.class,
             DataCommand.class,
+            PlotCommand.class,
         })
 public final class SqlrlCommand implements Runnable {
     @picocli.CommandLine.Spec

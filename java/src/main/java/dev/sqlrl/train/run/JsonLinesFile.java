@@ -31,7 +31,8 @@ import java.util.OptionalLong;
 final class JsonLinesFile implements AutoCloseable {
     static final String STEP = "step";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final TypeReference<LinkedHashMap<String, Object>> RECORD = new TypeReference<>() {};
 
     private final Path file;
@@ -154,6 +155,9 @@ final class JsonLinesFile implements AutoCloseable {
                     continue;
                 }
                 throw new UserInputException(file + ":" + (i + 1) + ": not a JSON object: " + e.getOriginalMessage());
+            }
+            if (record == null) { // the line "null"
+                throw new UserInputException(file + ":" + (i + 1) + ": not a JSON object: null");
             }
             if (!(record.get(STEP) instanceof Long step)) {
                 throw new UserInputException(file + ":" + (i + 1) + ": record has no integer \"" + STEP + "\"");

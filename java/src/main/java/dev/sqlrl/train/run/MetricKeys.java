@@ -27,7 +27,7 @@ package dev.sqlrl.train.run;
  * When a metric appears under several stages (loss in sft and in grpo), each stage is its own series.
  */
 public final class MetricKeys {
-    public static final String STEP = "step";
+    public static final String STEP = JsonLinesFile.STEP;
     public static final String STAGE = "stage";
     public static final String LOSS = "loss";
     public static final String REWARD = "reward";

@@ -13,7 +13,6 @@ import java.util.Set;
  * as null. Safe to call from several threads.
  */
 public final class MetricsLog implements AutoCloseable {
-    public static final String STAGE = "stage";
     public static final Set<String> STAGES = Set.of("sft", "grpo", "eval");
 
     private final JsonLinesFile lines;
@@ -25,7 +24,8 @@ public final class MetricsLog implements AutoCloseable {
     /**
      * Opens the file for appending. A resumed run passes the step of the checkpoint it resumes
      * from: records after it are dropped first (with the file rewritten atomically), so that the
-     * file equals the one an uninterrupted run would have written. A fresh run passes -1.
+     * file equals the one an uninterrupted run would have written. A fresh run (or a resumed one
+     * that had no checkpoint yet, and so starts over) passes -1.
      */
     public static MetricsLog open(Path file, long resumeAfterStep) {
         return new MetricsLog(JsonLinesFile.open(file, resumeAfterStep));
@@ -34,9 +34,10 @@ public final class MetricsLog implements AutoCloseable {
     /** Appends one record; it must hold "step" (a non-negative integer) and "stage" (sft, grpo or eval). */
     public void write(Map<String, Object> record) {
         JsonLinesFile.requireStep(record);
-        Object stage = record.get(STAGE);
+        Object stage = record.get(MetricKeys.STAGE);
         if (!(stage instanceof String name) || !STAGES.contains(name)) {
-            throw new IllegalArgumentException("metrics record needs \"stage\" to be one of " + STAGES + ", got " + stage);
+            throw new IllegalArgumentException("metrics record needs \"" + MetricKeys.STAGE + "\" to be one of " + STAGES
+                    + ", got " + stage);
         }
         lines.append(record);
     }

@@ -16,7 +16,7 @@ public final class SamplesLog implements AutoCloseable {
         this.lines = lines;
     }
 
-    /** Opens the file for appending after dropping records past {@code resumeAfterStep} (-1 for a fresh run). */
+    /** Opens the file for appending after dropping records past {@code resumeAfterStep} (-1 for a run that starts from scratch). */
     public static SamplesLog open(Path file, long resumeAfterStep) {
         return new SamplesLog(JsonLinesFile.open(file, resumeAfterStep));
     }

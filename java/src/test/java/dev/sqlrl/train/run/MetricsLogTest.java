@@ -125,6 +125,12 @@ class MetricsLogTest {
         Files.writeString(file, "{\"step\":1,\"stage\":\"grpo\"}\n[1,2]\n");
         assertTrue(assertThrows(UserInputException.class, () -> MetricsLog.read(file)).getMessage()
                 .startsWith(file + ":2: not a JSON object"));
+        Files.writeString(file, "{\"step\":1,\"stage\":\"grpo\"}\nnull\n");
+        assertEquals(file + ":2: not a JSON object: null",
+                assertThrows(UserInputException.class, () -> MetricsLog.read(file)).getMessage());
+        Files.writeString(file, "{\"step\":1,\"stage\":\"grpo\"} {\"step\":2}\n");
+        assertTrue(assertThrows(UserInputException.class, () -> MetricsLog.read(file)).getMessage()
+                .startsWith(file + ":1: not a JSON object"), "two objects on one line");
         Files.writeString(file, "{\"step\":1,\"stage\":\"grpo\"}\n\n{\"step\":\"two\"}\n");
         assertEquals(file + ":3: record has no integer \"step\"",
                 assertThrows(UserInputException.class, () -> MetricsLog.read(file)).getMessage());

@@ -113,9 +113,7 @@ public final class CheckpointStore {
 
     /** The newest complete checkpoint: the one to resume from. */
     public Optional<Checkpoint> latest() {
-        List<Map.Entry<Long, Path>> newestFirst = new ArrayList<>(stepDirs().entrySet());
-        newestFirst.sort(Map.Entry.<Long, Path>comparingByKey().reversed());
-        for (Map.Entry<Long, Path> entry : newestFirst) {
+        for (Map.Entry<Long, Path> entry : stepDirs().descendingMap().entrySet()) {
             Optional<Checkpoint> checkpoint = verified(entry.getKey(), entry.getValue());
             if (checkpoint.isPresent()) {
                 return checkpoint;

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a process that is saving checkpoints with SIGKILL at random moments, several times, and
+ * Kills a process that is saving checkpoints with SIGKILL at random moments (every other time
+ * shortly after a save began, so that some kills surely land mid-save), several times, and
  * checks after each kill that the newest complete checkpoint holds exactly the bytes that were
  * written for its step: a half-written checkpoint is never taken for a complete one.
  */
@@ -42,8 +43,18 @@ class CheckpointCrashTest {
         for (int round = 0; round < ROUNDS; round++) {
             Process child = startWriter(checkpoints);
             try {
-                awaitReady(child);
-                Thread.sleep(150 + random.nextInt(450));
+                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals(CheckpointCrashWriter.READY, out.readLine(), "child failed to start");
+                if (round % 2 == 1) {
+                    // aim inside a save: its files are being written, hashed and synced for tens of ms after this line
+                    String line;
+                    do {
+                        line = out.readLine();
+                    } while (line != null && !line.startsWith(CheckpointCrashWriter.SAVING));
+                    Thread.sleep(random.nextInt(20));
+                } else {
+                    Thread.sleep(150 + random.nextInt(450));
+                }
             } finally {
                 child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no finally blocks
                 assertTrue(child.waitFor(10, TimeUnit.SECONDS), "child did not die");
@@ -81,11 +92,6 @@ class CheckpointCrashTest {
                 "-cp", System.getProperty("java.class.path"), CheckpointCrashWriter.class.getName(),
                 checkpoints.toString(), Integer.toString(FILE_BYTES)));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    }
-
-    private static void awaitReady(Process child) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        assertEquals(CheckpointCrashWriter.READY, out.readLine(), "child failed to start");
     }
 
     private static boolean hasHiddenLeftovers(Path checkpoints) throws Exception {

@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
  */
 public final class CheckpointCrashWriter {
     static final int FILES = 2;
-    static final String READY = "writing";
+    static final String READY = "ready";
+    static final String SAVING = "saving";
 
     private CheckpointCrashWriter() {}
 
@@ -27,7 +28,11 @@ public final class CheckpointCrashWriter {
         System.out.flush();
         while (true) {
             long current = step;
-            store.save(current, dir -> writeFiles(dir, current, fileBytes), OptionalDouble.of(current % 5));
+            store.save(current, dir -> {
+                System.out.println(SAVING + " " + current);
+                System.out.flush();
+                writeFiles(dir, current, fileBytes);
+            }, OptionalDouble.of(current % 5));
             step++;
         }
     }

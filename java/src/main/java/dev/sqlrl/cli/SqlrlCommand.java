@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             EvalCommand.class,
             MergeCommand.class,
+            PlotCommand.class,
         })
 public final class SqlrlCommand implements Runnable {
     @picocli.CommandLine.Spec

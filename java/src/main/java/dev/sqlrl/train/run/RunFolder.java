@@ -1,0 +1,127 @@
+package dev.sqlrl.train.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sqlrl.UserInputException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The folder of one training run and the names of what it holds:
+ * <pre>
+ * config.yaml      the resolved configuration the run was started with
+ * metrics.jsonl    {@link MetricsLog}
+ * samples.jsonl    {@link SamplesLog}
+ * checkpoints/     {@link CheckpointStore}: step-000100/, step-000200/, ...
+ * plots/           {@link RunPlots}
+ * summary.json     final numbers, written when the run ends
+ * </pre>
+ * A folder is recognised as a run by its checkpoints/ folder, which {@link #create} makes first.
+ */
+public final class RunFolder {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path dir;
+
+    private RunFolder(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * Starts a new run in {@code dir}, creating it. An existing folder is accepted only when it is
+     * empty, so that no earlier run is overwritten or mixed into this one.
+     */
+    public static RunFolder create(Path dir) {
+        if (Files.exists(dir)) {
+            if (!Files.isDirectory(dir)) {
+                throw new UserInputException("run folder " + dir + " exists and is not a folder");
+            }
+            if (!isEmpty(dir)) {
+                throw new UserInputException("run folder " + dir + " already exists and is not empty: resume it with"
+                        + " --resume, or choose another folder");
+            }
+        }
+        RunFolder run = new RunFolder(dir);
+        try {
+            Files.createDirectories(run.checkpointsDir());
+            Files.createDirectories(run.plotsDir());
+        } catch (IOException e) {
+            throw new UserInputException("cannot create run folder " + dir + ": " + e.getMessage(), e);
+        }
+        return run;
+    }
+
+    /** An existing run, to resume or to inspect; an error naming {@code dir} when it is not one. */
+    public static RunFolder open(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new UserInputException("run folder " + dir + " does not exist");
+        }
+        RunFolder run = new RunFolder(dir);
+        if (!Files.isDirectory(run.checkpointsDir())) {
+            throw new UserInputException(dir + " is not a sqlrl run folder (it has no checkpoints/ folder)");
+        }
+        return run;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path configFile() {
+        return dir.resolve("config.yaml");
+    }
+
+    public Path metricsFile() {
+        return dir.resolve("metrics.jsonl");
+    }
+
+    public Path samplesFile() {
+        return dir.resolve("samples.jsonl");
+    }
+
+    public Path checkpointsDir() {
+        return dir.resolve("checkpoints");
+    }
+
+    public Path plotsDir() {
+        return dir.resolve("plots");
+    }
+
+    public Path summaryFile() {
+        return dir.resolve("summary.json");
+    }
+
+    /** Writes config.yaml atomically (a crash leaves the previous file or the new one). */
+    public void writeConfig(String yaml) {
+        DurableFiles.writeAtomically(configFile(), yaml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes summary.json atomically, indented; NaN and infinities become null. */
+    public void writeSummary(Map<String, Object> summary) {
+        try {
+            byte[] json = JSON.writeValueAsBytes(JsonLinesFile.jsonSafe(summary));
+            DurableFiles.writeAtomically(summaryFile(), json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("summary cannot be written as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return dir.toString();
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

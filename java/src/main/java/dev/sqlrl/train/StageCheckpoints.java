@@ -2,8 +2,6 @@ package dev.sqlrl.train;
 
 import dev.sqlrl.train.run.CheckpointStore;
 import dev.sqlrl.train.run.Checkpoint;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -32,16 +30,12 @@ public final class StageCheckpoints {
 
     /** Saves the current adapters, optimizer and state; {@code score} marks it for best-checkpoint retention. */
     public Path save(TrainingState state, OptionalDouble score) {
-        try {
-            return store.save(state.step(), dir -> {
-                policy.saveAdapters(dir.resolve(ADAPTER_DIR));
-                optimizer.save(dir.resolve(AdamWOptimizer.STATE_FILE));
-                state.write(dir.resolve(TrainingState.FILE));
-                Files.copy(resolvedConfig, dir.resolve(CONFIG_FILE));
-            }, score);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the checkpoint of step " + state.step() + ": " + e.getMessage(), e);
-        }
+        return store.save(state.step(), dir -> {
+            policy.saveAdapters(dir.resolve(ADAPTER_DIR));
+            optimizer.save(dir.resolve(AdamWOptimizer.STATE_FILE));
+            state.write(dir.resolve(TrainingState.FILE));
+            Files.copy(resolvedConfig, dir.resolve(CONFIG_FILE));
+        }, score);
     }
 
     /** Loads the newest complete checkpoint into the policy and optimizer; empty when there is none. */

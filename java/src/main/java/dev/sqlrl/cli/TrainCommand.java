@@ -6,6 +6,7 @@ import dev.sqlrl.config.RunConfigs;
 import dev.sqlrl.train.StageResult;
 import dev.sqlrl.train.TrainingStages;
 import dev.sqlrl.train.TrainingStages.Stage;
+import dev.sqlrl.train.run.RunFolder;
 import dev.sqlrl.train.run.RunPlots;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,6 +56,10 @@ public final class TrainCommand implements Runnable {
                 description = "Continue this run from its newest complete checkpoint, with the config it started with.")
         Path resume;
 
+        @Option(names = "--stop-after-steps", paramLabel = "N",
+                description = "Stop after step N with a checkpoint (for time-limited jobs); --resume continues the run.")
+        Long stopAfterSteps;
+
         abstract Stage stage();
 
         @Override
@@ -64,7 +69,7 @@ public final class TrainCommand implements Runnable {
                 if (config != null || model != null || data != null || adapter != null || out != null) {
                     throw new UserInputException("--resume takes the run's own config: give only --set with it");
                 }
-                result = TrainingStages.resume(stage(), resume, overrides);
+                result = TrainingStages.resume(stage(), resume, overrides, stopAfter());
             } else {
                 if (config == null) {
                     throw new UserInputException("give --config FILE (e.g. configs/demo_cpu.yaml) or --resume RUN_DIR");
@@ -73,16 +78,25 @@ public final class TrainCommand implements Runnable {
                 if (model != null) all.add("model.path=" + model.toAbsolutePath());
                 if (data != null) all.add("data.path=" + data.toAbsolutePath());
                 RunConfig runConfig = RunConfigs.load(config, all);
-                result = TrainingStages.start(stage(), runConfig, out, Optional.ofNullable(adapter));
+                result = TrainingStages.start(stage(), runConfig, out, Optional.ofNullable(adapter), stopAfter());
             }
-            Path runDir = result.runDir();
-            List<Path> plots = RunPlots.render(runDir.resolve("metrics.jsonl"), runDir.resolve("plots"));
-            System.out.printf("%s: %d steps in %.0f s; best EX %.4f at step %d%n", stage().name().toLowerCase(),
-                    result.state().step(), result.seconds(), result.state().bestScore(), result.state().bestStep());
-            System.out.println("plots: " + plots.size() + " PNG files in " + runDir.resolve("plots"));
+            RunFolder folder = RunFolder.open(result.runDir());
+            List<Path> plots = RunPlots.render(folder.metricsFile(), folder.plotsDir());
+            String best = result.state().bestStep() < 0 ? "no evaluation yet"
+                    : String.format("best EX %.4f at step %d", result.state().bestScore(), result.state().bestStep());
+            System.out.printf("%s: %d of %d steps done (%.0f s); %s%n", stage().name().toLowerCase(),
+                    result.state().step(), result.state().totalSteps(), result.seconds(), best);
+            System.out.println("plots: " + plots.size() + " PNG files in " + folder.plotsDir());
             System.out.println("best adapter: " + result.bestAdapter());
-            System.out.println("run: " + runDir);
+            System.out.println("run: " + folder.dir());
             return 0;
+        }
+
+        private long stopAfter() {
+            if (stopAfterSteps != null && stopAfterSteps < 1) {
+                throw new UserInputException("--stop-after-steps must be >= 1, got " + stopAfterSteps);
+            }
+            return stopAfterSteps == null ? Long.MAX_VALUE : stopAfterSteps;
         }
     }
 

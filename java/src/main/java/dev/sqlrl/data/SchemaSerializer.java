@@ -10,17 +10,32 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes a schema as the text a model reads: CREATE TABLE statements with PRIMARY KEY and FOREIGN KEY
- * clauses, optionally with a few sample values of each column as a trailing comment. Serialized
- * text is cached per database (prompts of one database repeat it); the class is thread-safe.
+ * clauses, optionally with a few sample values of each column as a trailing comment; or, compact, one
+ * line per table ({@code staff(id, name, company_id -> companies.id)}), a third of the tokens, for
+ * small models and long schemas. Serialized text is cached per database (prompts of one database
+ * repeat it); the class is thread-safe.
  */
 public final class SchemaSerializer {
+    /** How tables are written. */
+    public enum Format {
+        /** CREATE TABLE statements. */
+        DDL,
+        /** {@code table(column, column -> other_table.column, ...)}, one line per table; no types or samples. */
+        COMPACT
+    }
+
     /**
-     * @param foreignKeys    write FOREIGN KEY clauses
-     * @param sampleValues   distinct sample values per column (0 = none; needs the database file)
+     * @param foreignKeys    write FOREIGN KEY clauses (compact: {@code -> table.column} after the column)
+     * @param sampleValues   distinct sample values per column (0 = none; needs the database file; DDL only)
      * @param maxValueLength sample values longer than this are skipped
+     * @param format         DDL or compact
      */
-    public record Options(boolean foreignKeys, int sampleValues, int maxValueLength) {
+    public record Options(boolean foreignKeys, int sampleValues, int maxValueLength, Format format) {
         public static final Options DEFAULT = new Options(true, 3, 40);
+
+        public Options(boolean foreignKeys, int sampleValues, int maxValueLength) {
+            this(foreignKeys, sampleValues, maxValueLength, Format.DDL);
+        }
 
         public Options {
             if (sampleValues < 0) {
@@ -49,6 +64,9 @@ public final class SchemaSerializer {
     }
 
     private String render(DatabaseSchema schema, Path dbFile) {
+        if (options.format() == Format.COMPACT) {
+            return renderCompact(schema);
+        }
         if (options.sampleValues() == 0) {
             return renderTables(schema, null);
         }
@@ -87,6 +105,27 @@ public final class SchemaSerializer {
                 out.append("  ").append(constraints.get(i)).append(i < constraints.size() - 1 ? ",\n" : "\n");
             }
             out.append(");\n");
+        }
+        return out.toString();
+    }
+
+    private String renderCompact(DatabaseSchema schema) {
+        StringBuilder out = new StringBuilder();
+        for (DatabaseSchema.Table table : schema.tables()) {
+            List<String> columns = new java.util.ArrayList<>();
+            for (DatabaseSchema.Column column : table.columns()) {
+                String text = SqlIdentifiers.quoteIfNeeded(column.name());
+                if (options.foreignKeys()) {
+                    for (DatabaseSchema.ForeignKey key : schema.foreignKeysFrom(table.name())) {
+                        if (key.fromColumn().equalsIgnoreCase(column.name())) {
+                            text += " -> " + SqlIdentifiers.quoteIfNeeded(key.toTable()) + "."
+                                    + SqlIdentifiers.quoteIfNeeded(key.toColumn());
+                        }
+                    }
+                }
+                columns.add(text);
+            }
+            out.append(SqlIdentifiers.quoteIfNeeded(table.name())).append('(').append(String.join(", ", columns)).append(")\n");
         }
         return out.toString();
     }

@@ -79,7 +79,16 @@ public final class PeftAdapter {
 
     /** Attaches adapters shaped by the folder's config to the model and loads their values. */
     public static LoraConfig load(NativeModel model, Path adapterDir) {
-        LoraConfig config = readConfig(adapterDir);
+        return load(model, adapterDir, readConfig(adapterDir).dropout());
+    }
+
+    /**
+     * As {@link #load(NativeModel, Path)}, with the given LoRA dropout instead of the file's: dropout is a
+     * training setting, so training that continues from an adapter uses its own run's.
+     */
+    public static LoraConfig load(NativeModel model, Path adapterDir, double dropout) {
+        LoraConfig file = readConfig(adapterDir);
+        LoraConfig config = new LoraConfig(file.rank(), file.alpha(), file.targets(), dropout);
         model.attachLora(config, 0);
         Path weights = adapterDir.resolve(WEIGHTS_FILE);
         try (SafetensorsFile f = SafetensorsFile.open(weights)) {

@@ -81,7 +81,7 @@ public final class Policy implements AutoCloseable {
 
     private static PromptBuilder promptBuilder(PromptSection prompt, SchemaSection schema, ChatTemplate chatTemplate) {
         SchemaSerializer serializer = new SchemaSerializer(new SchemaSerializer.Options(schema.foreignKeys(),
-                schema.sampleValues(), SchemaSerializer.Options.DEFAULT.maxValueLength()));
+                schema.sampleValues(), SchemaSerializer.Options.DEFAULT.maxValueLength(), schema.format()));
         return new PromptBuilder(PromptTemplate.load(prompt.template()), chatTemplate, serializer);
     }
 
@@ -90,13 +90,19 @@ public final class Policy implements AutoCloseable {
         model.attachLora(lora, seed);
     }
 
-    /** Adapters from a PEFT folder (a checkpoint's, or an earlier stage's); they must match the run's LoRA settings. */
+    /**
+     * Adapters from a PEFT folder (a checkpoint's, or an earlier stage's): rank, alpha and targets must be the
+     * run's; dropout is the run's whatever the folder says.
+     */
     public void loadAdapters(Path adapterDir) {
-        LoraConfig found = PeftAdapter.load(model, adapterDir);
-        if (found.rank() != lora.rank() || !Set.copyOf(found.targets()).equals(Set.copyOf(lora.targets()))) {
-            throw new UserInputException(adapterDir + " holds rank-" + found.rank() + " adapters on " + found.targets()
-                    + ", but the run's lora section asks for rank " + lora.rank() + " on " + lora.targets());
+        LoraConfig found = PeftAdapter.readConfig(adapterDir);
+        if (found.rank() != lora.rank() || found.alpha() != lora.alpha()
+                || !Set.copyOf(found.targets()).equals(Set.copyOf(lora.targets()))) {
+            throw new UserInputException(adapterDir + " holds rank-" + found.rank() + " adapters (alpha " + found.alpha()
+                    + ") on " + found.targets() + ", but the run's lora section asks for rank " + lora.rank()
+                    + " (alpha " + lora.alpha() + ") on " + lora.targets());
         }
+        PeftAdapter.load(model, adapterDir, lora.dropout());
     }
 
     public void saveAdapters(Path adapterDir) {

@@ -15,27 +15,33 @@ public final class TrainingStages {
 
     /** A new run of {@code stage} in {@code runDir} (null: a fresh folder under output_dir). */
     public static StageResult start(Stage stage, RunConfig config, Path runDir, Optional<Path> initAdapter) {
+        return start(stage, config, runDir, initAdapter, Long.MAX_VALUE);
+    }
+
+    /** As {@link #start(Stage, RunConfig, Path, Optional)}, stopping (with a checkpoint) after step {@code stopAfterStep}. */
+    public static StageResult start(Stage stage, RunConfig config, Path runDir, Optional<Path> initAdapter,
+                                    long stopAfterStep) {
         TrainingData data = TrainingData.load(config.data());
         try (TrainingRun run = TrainingRun.create(config, stage.name().toLowerCase(), runDir)) {
-            return train(stage, run, data, false, initAdapter);
+            return train(stage, run, data, false, initAdapter, stopAfterStep);
         }
     }
 
     /** Continues the run in {@code runDir} from its newest complete checkpoint, with the config it started with. */
-    public static StageResult resume(Stage stage, Path runDir, List<String> overrides) {
+    public static StageResult resume(Stage stage, Path runDir, List<String> overrides, long stopAfterStep) {
         try (TrainingRun run = TrainingRun.resume(runDir, overrides)) {
             TrainingData data = TrainingData.load(run.config().data());
-            return train(stage, run, data, true, Optional.empty());
+            return train(stage, run, data, true, Optional.empty(), stopAfterStep);
         }
     }
 
     private static StageResult train(Stage stage, TrainingRun run, TrainingData data, boolean resume,
-                                     Optional<Path> initAdapter) {
+                                     Optional<Path> initAdapter, long stopAfterStep) {
         System.err.println(stage.name().toLowerCase() + ": run folder " + run.folder().dir());
         try (Policy policy = Policy.load(run.config())) {
             return switch (stage) {
-                case SFT -> new SftTrainer(run, policy, data.train(), data.eval()).train(resume, initAdapter);
-                case GRPO -> new GrpoTrainer(run, policy, data.train(), data.eval()).train(resume, initAdapter);
+                case SFT -> new SftTrainer(run, policy, data.train(), data.eval()).train(resume, initAdapter, stopAfterStep);
+                case GRPO -> new GrpoTrainer(run, policy, data.train(), data.eval()).train(resume, initAdapter, stopAfterStep);
             };
         }
     }

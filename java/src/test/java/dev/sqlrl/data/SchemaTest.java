@@ -59,6 +59,22 @@ class SchemaTest {
     }
 
     @Test
+    void serializesCompactOneLinePerTableWithForeignKeyArrows() throws IOException {
+        Path dbFile = TestDatabases.create(temp.resolve("shop.sqlite"),
+                java.nio.file.Files.readString(TestResources.resource("data/bird-mini/shop.sql")));
+        DatabaseSchema schema = SqliteSchemaReader.read("shop", dbFile);
+        SchemaSerializer.Format compact = SchemaSerializer.Format.COMPACT;
+        assertEquals("""
+                customers(id, name, country)
+                orders(id, customer_id -> customers.id, amount, order_date)
+                """, new SchemaSerializer(new SchemaSerializer.Options(true, 2, 40, compact)).serialize(schema, dbFile));
+        assertEquals("""
+                customers(id, name, country)
+                orders(id, customer_id, amount, order_date)
+                """, new SchemaSerializer(new SchemaSerializer.Options(false, 0, 40, compact)).serialize(schema, dbFile));
+    }
+
+    @Test
     void sampleValuesSurviveLatin1BytesAndSkipLongOnes() {
         Path dbFile = TestDatabases.create(temp.resolve("latin.sqlite"), """
                 CREATE TABLE "city list" (name TEXT, note TEXT);

@@ -31,6 +31,13 @@ public final class ModelInitializer {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int MAX_POSITIONS = 2048;
     private static final double INIT_STD = 0.02;
+    /**
+     * Embedding (and LM head) scale, as a multiple of 1 / sqrt(hidden): the logits are the final RMS-normed
+     * hidden state (norm sqrt(hidden)) dotted with a token's embedding, so with HF's 0.02 a frozen random
+     * model's logits could never exceed 0.02 * hidden (2.6 at hidden 128): its LoRA adapters could not
+     * make any token likelier than ~1.5% over a 1k vocabulary. At 2 / sqrt(hidden) they can reach 2 sqrt(hidden).
+     */
+    private static final double EMBEDDING_SCALE = 2.0;
 
     public record Options(ModelConfig.Architecture arch, ModelSize size, Path out, Path corpus, int vocabSize, long seed) {}
 
@@ -140,7 +147,9 @@ public final class ModelInitializer {
             if (name.endsWith("norm.weight")) {
                 java.util.Arrays.fill(values, 1f);
             } else if (!name.endsWith(".bias")) {
-                for (int i = 0; i < values.length; i++) values[i] = (float) (random.nextGaussian() * INIT_STD);
+                boolean embedding = name.equals("model.embed_tokens.weight") || name.equals("lm_head.weight");
+                double std = embedding ? EMBEDDING_SCALE / Math.sqrt(c.hiddenSize()) : INIT_STD;
+                for (int i = 0; i < values.length; i++) values[i] = (float) (random.nextGaussian() * std);
             }
             writer.addFloats(name, TensorDtype.F32, e.getValue(), values);
         }

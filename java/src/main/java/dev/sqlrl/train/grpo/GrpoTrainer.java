@@ -60,10 +60,11 @@ public final class GrpoTrainer {
     }
 
     /**
-     * Trains from fresh adapters ({@code initAdapter} empty), from given adapters (e.g. the SFT stage's
+     * Trains up to step {@code stopAfterStep} (a checkpoint is written there; resuming continues; Long.MAX_VALUE
+     * runs to the end) from fresh adapters ({@code initAdapter} empty), from given adapters (e.g. the SFT stage's
      * best), or, when {@code resume}, from the run's newest complete checkpoint.
      */
-    public StageResult train(boolean resume, Optional<Path> initAdapter) {
+    public StageResult train(boolean resume, Optional<Path> initAdapter, long stopAfterStep) {
         RunConfig config = run.config();
         GrpoSection grpo = config.grpo();
         if (grpo == null) {
@@ -96,7 +97,7 @@ public final class GrpoTrainer {
                      policy.prompts().template().answerFormat(), train);
              StageEvaluation evaluation = new StageEvaluation(policy, eval, config);
              TrainingProgress progress = new TrainingProgress("grpo", totalSteps, state.step(), config.logging().progress())) {
-            while (state.step() < totalSteps) {
+            while (state.step() < Math.min(totalSteps, stopAfterStep)) {
                 long step = state.step() + 1;
                 int[] picked = order.slice((step - 1) * grpo.promptsPerStep(), grpo.promptsPerStep());
                 List<GrpoPrompt> stepPrompts = new ArrayList<>();
@@ -130,7 +131,7 @@ public final class GrpoTrainer {
                 }
                 progress.step(step, shown);
                 int every = config.checkpoint().everyNSteps();
-                if (evaluate || (every > 0 && step % every == 0) || step == totalSteps) {
+                if (evaluate || (every > 0 && step % every == 0) || step == totalSteps || step == stopAfterStep) {
                     checkpoints.save(state, score);
                 }
             }

@@ -50,10 +50,11 @@ public final class SftTrainer {
     }
 
     /**
-     * Trains from fresh adapters ({@code initAdapter} empty), from given adapters, or, when
+     * Trains up to step {@code stopAfterStep} (a checkpoint is written there; resuming continues; Long.MAX_VALUE
+     * runs to the end) from fresh adapters ({@code initAdapter} empty), from given adapters, or, when
      * {@code resume}, from the run's newest complete checkpoint.
      */
-    public StageResult train(boolean resume, Optional<Path> initAdapter) {
+    public StageResult train(boolean resume, Optional<Path> initAdapter, long stopAfterStep) {
         RunConfig config = run.config();
         SftSection sft = config.sft();
         if (sft == null) {
@@ -81,7 +82,7 @@ public final class SftTrainer {
 
         try (StageEvaluation evaluation = new StageEvaluation(policy, eval, config);
              TrainingProgress progress = new TrainingProgress("sft", totalSteps, state.step(), config.logging().progress())) {
-            while (state.step() < totalSteps) {
+            while (state.step() < Math.min(totalSteps, stopAfterStep)) {
                 long step = state.step() + 1;
                 int[] batch = order.slice((step - 1) * perStep, perStep);
                 Map<String, Object> record = trainStep(step, batch, sequences, sft.microBatchSize(), optimizer, config.seed());
@@ -109,7 +110,7 @@ public final class SftTrainer {
                 boolean stopEarly = evaluate && sft.earlyStoppingPatience() > 0
                         && state.evalsWithoutImprovement() >= sft.earlyStoppingPatience();
                 int every = config.checkpoint().everyNSteps();
-                if (evaluate || (every > 0 && step % every == 0) || step == totalSteps || stopEarly) {
+                if (evaluate || (every > 0 && step % every == 0) || step == totalSteps || step == stopAfterStep || stopEarly) {
                     checkpoints.save(state, score);
                 }
                 if (stopEarly) {

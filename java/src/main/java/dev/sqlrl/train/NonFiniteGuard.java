@@ -19,23 +19,31 @@ public final class NonFiniteGuard {
     }
 
     /**
-     * Records one step's outcome.
+     * Records one step's (or update's) outcome.
      *
-     * @param lastGood what to tell the user about the checkpoint that is still intact
-     * @return true when the step was finite
-     * @throws TrainingDivergedException on the maxConsecutive-th non-finite step in a row
+     * @return true when it was finite
      */
-    public boolean record(long step, double loss, double gradNorm, String lastGood) {
+    public boolean record(double loss, double gradNorm) {
         if (Double.isFinite(loss) && Double.isFinite(gradNorm)) {
             consecutive = 0;
             return true;
         }
         consecutive++;
+        return false;
+    }
+
+    /**
+     * Stops the run once maxConsecutive non-finite outcomes came in a row (call it after the step's
+     * metrics are written, so that they show the failing step).
+     *
+     * @param lastGood what to tell the user about the checkpoint that is still intact
+     * @throws TrainingDivergedException when the run must stop
+     */
+    public void stopIfDiverged(long step, String lastGood) {
         if (consecutive >= maxConsecutive) {
             throw new TrainingDivergedException("training stopped at step " + step + ": " + consecutive
-                    + " steps in a row had a non-finite loss or gradient norm (loss " + loss + ", gradient norm "
-                    + gradNorm + "); lower the learning rate or check the data. " + lastGood);
+                    + " optimizer updates in a row had a non-finite loss or gradient norm; lower the learning rate or check the"
+                    + " model and data. " + lastGood);
         }
-        return false;
     }
 }

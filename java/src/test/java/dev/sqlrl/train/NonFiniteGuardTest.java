@@ -1,5 +1,6 @@
 package dev.sqlrl.train;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,14 +11,17 @@ class NonFiniteGuardTest {
     @Test
     void skipsNonFiniteStepsAndStopsOnTheThirdInARow() {
         NonFiniteGuard guard = new NonFiniteGuard(3);
-        assertTrue(guard.record(1, 0.5, 1.0, "ok"));
-        assertFalse(guard.record(2, Double.NaN, 1.0, "ok"));
-        assertFalse(guard.record(3, 0.5, Double.POSITIVE_INFINITY, "ok"));
-        assertTrue(guard.record(4, 0.4, 1.0, "ok"), "a finite step resets the count");
-        assertFalse(guard.record(5, Double.NaN, Double.NaN, "ok"));
-        assertFalse(guard.record(6, Double.NaN, Double.NaN, "ok"));
+        assertTrue(guard.record(0.5, 1.0));
+        assertFalse(guard.record(Double.NaN, 1.0));
+        assertFalse(guard.record(0.5, Double.POSITIVE_INFINITY));
+        assertDoesNotThrow(() -> guard.stopIfDiverged(3, "ok"));
+        assertTrue(guard.record(0.4, 1.0), "a finite step resets the count");
+        assertFalse(guard.record(Double.NaN, Double.NaN));
+        assertFalse(guard.record(Double.NaN, Double.NaN));
+        assertDoesNotThrow(() -> guard.stopIfDiverged(6, "ok"));
+        assertFalse(guard.record(Double.NaN, Double.NaN));
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-                () -> guard.record(7, Double.NaN, Double.NaN, "The last good checkpoint is X."));
+                () -> guard.stopIfDiverged(7, "The last good checkpoint is X."));
         assertTrue(e.getMessage().contains("step 7") && e.getMessage().contains("The last good checkpoint is X."), e.getMessage());
     }
 }

@@ -54,7 +54,7 @@ final class GrpoStep {
      */
     record Result(Map<String, Object> metrics, List<SampledCompletion> completions, int updates, int skippedUpdates) {}
 
-    Result run(List<GrpoPrompt> prompts, NonFiniteGuard guard, String lastGood) {
+    Result run(List<GrpoPrompt> prompts, NonFiniteGuard guard) {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("step", step);
         record.put("stage", GrpoTrainer.STAGE);
@@ -68,7 +68,7 @@ final class GrpoStep {
         Advantages advantages = Advantages.compute(totals, grpo.numGenerations(), grpo.scaleRewards());
         float[][] reference = loss.config().needsReference() ? reference(completions) : null;
         long t3 = System.nanoTime();
-        UpdateTotals updates = update(completions, advantages, reference, guard, lastGood);
+        UpdateTotals updates = update(completions, advantages, reference, guard);
         long t4 = System.nanoTime();
 
         putSampleMetrics(record, completions, advantages, sampled, (t1 - t0) / 1e9);
@@ -134,7 +134,7 @@ final class GrpoStep {
     }
 
     private UpdateTotals update(List<SampledCompletion> completions, Advantages advantages, float[][] reference,
-                                NonFiniteGuard guard, String lastGood) {
+                                NonFiniteGuard guard) {
         UpdateTotals totals = new UpdateTotals();
         int perUpdate = grpo.microBatchSize() * grpo.gradAccumulation();
         for (int iteration = 0; iteration < grpo.numIterations(); iteration++) {
@@ -190,7 +190,7 @@ final class GrpoStep {
                     gradNorm = Double.NaN;
                     updateLoss = Double.NaN;
                 }
-                if (guard.record(step, updateLoss, gradNorm, lastGood)) {
+                if (guard.record(updateLoss, gradNorm)) {
                     totals.lossSum += updateLoss;
                     totals.gradNormSum += gradNorm;
                 } else {

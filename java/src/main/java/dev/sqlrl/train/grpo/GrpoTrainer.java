@@ -105,11 +105,12 @@ public final class GrpoTrainer {
                     stepPrompts.add(prompts.get(index));
                 }
                 GrpoStep.Result result = new GrpoStep(policy, grpo, loss, optimizer, rewards, config.seed(), step)
-                        .run(stepPrompts, guard, StageSetup.lastGood(run));
+                        .run(stepPrompts, guard);
                 state = state.afterStep(result.skippedUpdates() == result.updates());
                 Map<String, Object> record = result.metrics();
                 MemoryMetrics.put(model, record);
                 run.metrics().write(record);
+                guard.stopIfDiverged(step, StageSetup.lastGood(run));
                 int samplesEvery = config.logging().samplesEvery();
                 if (samplesEvery > 0 && step % samplesEvery == 0) {
                     writeSamples(step, result.completions(), grpo.numGenerations());
@@ -131,7 +132,9 @@ public final class GrpoTrainer {
                 }
                 progress.step(step, shown);
                 int every = config.checkpoint().everyNSteps();
-                if (evaluate || (every > 0 && step % every == 0) || step == totalSteps || step == stopAfterStep) {
+                // a step whose updates were all skipped changed nothing: the previous checkpoint stays the newest
+                boolean changed = result.skippedUpdates() < result.updates();
+                if (changed && (evaluate || (every > 0 && step % every == 0) || step == totalSteps || step == stopAfterStep)) {
                     checkpoints.save(state, score);
                 }
             }

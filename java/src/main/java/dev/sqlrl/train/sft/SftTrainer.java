@@ -88,11 +88,12 @@ public final class SftTrainer {
                 Map<String, Object> record = trainStep(step, batch, sequences, sft.microBatchSize(), optimizer, config.seed());
                 double loss = (double) record.get("loss");
                 double gradNorm = (double) record.get("grad_norm");
-                boolean finite = guard.record(step, loss, gradNorm, StageSetup.lastGood(run));
+                boolean finite = guard.record(loss, gradNorm);
                 state = state.afterStep(!finite);
                 record.put("skipped", !finite);
                 MemoryMetrics.put(model, record);
                 run.metrics().write(record);
+                guard.stopIfDiverged(step, StageSetup.lastGood(run));
                 Map<String, String> shown = new LinkedHashMap<>();
                 shown.put("loss", String.format("%.4f", loss));
 
@@ -110,7 +111,9 @@ public final class SftTrainer {
                 boolean stopEarly = evaluate && sft.earlyStoppingPatience() > 0
                         && state.evalsWithoutImprovement() >= sft.earlyStoppingPatience();
                 int every = config.checkpoint().everyNSteps();
-                if (evaluate || (every > 0 && step % every == 0) || step == totalSteps || step == stopAfterStep || stopEarly) {
+                // a skipped step changed nothing: the previous checkpoint stays the newest
+                if (finite && (evaluate || (every > 0 && step % every == 0) || step == totalSteps || step == stopAfterStep
+                        || stopEarly)) {
                     checkpoints.save(state, score);
                 }
                 if (stopEarly) {

@@ -77,6 +77,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Prompt template id or .txt file (default: ${DEFAULT-VALUE}).")
     String template;
 
+    @Option(names = "--schema-format", defaultValue = "ddl", paramLabel = "FORMAT",
+            description = "Schema in the prompt: ddl (CREATE TABLE) or compact (table(column, ...)); as in training "
+                    + "(data.schema.format) (default: ${DEFAULT-VALUE}).")
+    String schemaFormat;
+
     @Option(names = "--sample-values", defaultValue = "3", paramLabel = "N",
             description = "Sample values per column in the prompt's schema (default: ${DEFAULT-VALUE}).")
     int sampleValues;
@@ -100,7 +105,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (examples.isEmpty()) throw new UserInputException(data + ": split '" + split + "' has no examples");
         PromptBuilder prompts = new PromptBuilder(PromptTemplate.load(template), ChatTemplate.fromModelDir(modelOptions.model),
                 new SchemaSerializer(new SchemaSerializer.Options(true, sampleValues,
-                        SchemaSerializer.Options.DEFAULT.maxValueLength())));
+                        SchemaSerializer.Options.DEFAULT.maxValueLength(), schemaFormat())));
         Path outDir = out != null ? out : defaultOutDir();
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
@@ -140,6 +145,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (maxNewTokens < 1) throw new UserInputException("--max-new-tokens must be at least 1, got " + maxNewTokens);
         if (maxPromptTokens < 1) throw new UserInputException("--max-prompt-tokens must be at least 1, got " + maxPromptTokens);
         if (batchPrompts < 1) throw new UserInputException("--batch-prompts must be at least 1, got " + batchPrompts);
+        schemaFormat();
         if (sampleValues < 0) throw new UserInputException("--sample-values must be 0 or more, got " + sampleValues);
         if (sqlThreads < 1) throw new UserInputException("--sql-threads must be at least 1, got " + sqlThreads);
     }
@@ -169,5 +175,13 @@ public final class EvalCommand implements Callable<Integer> {
         run.put("max prompt tokens", Integer.toString(maxPromptTokens));
         run.put("wall time", String.format(Locale.ROOT, "%.1f s", seconds));
         return run;
+    }
+
+    private SchemaSerializer.Format schemaFormat() {
+        try {
+            return SchemaSerializer.Format.valueOf(schemaFormat.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--schema-format must be ddl or compact, got '" + schemaFormat + "'");
+        }
     }
 }

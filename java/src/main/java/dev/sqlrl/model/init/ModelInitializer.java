@@ -148,7 +148,8 @@ public final class ModelInitializer {
                 java.util.Arrays.fill(values, 1f);
             } else if (!name.endsWith(".bias")) {
                 boolean embedding = name.equals("model.embed_tokens.weight") || name.equals("lm_head.weight");
-                double std = embedding ? EMBEDDING_SCALE / Math.sqrt(c.hiddenSize()) : INIT_STD;
+                long fanIn = e.getValue()[e.getValue().length - 1];
+                double std = embedding ? EMBEDDING_SCALE / Math.sqrt(c.hiddenSize()) : 1.0 / Math.sqrt(fanIn);
                 for (int i = 0; i < values.length; i++) values[i] = (float) (random.nextGaussian() * std);
             }
             writer.addFloats(name, TensorDtype.F32, e.getValue(), values);

@@ -92,9 +92,18 @@ public record PromptTemplate(String name, int version, AnswerFormat answerFormat
             throw new UserInputException(source + ": missing the [user] section");
         }
         String user = sections.get("user").toString().strip();
-        for (String needed : List.of("{schema}", "{question}")) {
+        // a template may leave the schema out on purpose (one fixed database), but must say so
+        boolean schemaOmitted = "omitted".equals(headers.get("schema"));
+        if (headers.containsKey("schema") && !schemaOmitted) {
+            throw new UserInputException(source + ": header 'schema' can only be 'omitted', got '" + headers.get("schema") + "'");
+        }
+        if (schemaOmitted && user.contains("{schema}")) {
+            throw new UserInputException(source + ": 'schema: omitted' but the [user] section contains {schema}");
+        }
+        for (String needed : schemaOmitted ? List.of("{question}") : List.of("{schema}", "{question}")) {
             if (!user.contains(needed)) {
-                throw new UserInputException(source + ": the [user] section must contain " + needed);
+                throw new UserInputException(source + ": the [user] section must contain " + needed
+                        + (needed.equals("{schema}") ? " (or the header 'schema: omitted')" : ""));
             }
         }
         String system = sections.containsKey("system") ? sections.get("system").toString().strip() : "";

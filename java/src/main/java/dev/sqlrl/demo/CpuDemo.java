@@ -38,6 +38,8 @@ import java.util.Optional;
 public final class CpuDemo {
     /** The demo's configuration, a copy of configs/demo_cpu.yaml bundled as a resource. */
     public static final String CONFIG_RESOURCE = "/configs/demo_cpu.yaml";
+    /** Large enough that every name of the company database is one or two tokens. */
+    public static final int TOKENIZER_VOCAB = 2048;
 
     private final Path dir;
     private final List<String> overrides;
@@ -59,7 +61,7 @@ public final class CpuDemo {
         CompanyDataset.Written data = CompanyDataset.write(dataDir, 7);
         System.err.println("demo: creating a tiny model (tokenizer trained on the demo's text) in " + modelDir);
         ModelInitializer.create(new ModelInitializer.Options(ModelConfig.Architecture.QWEN2, ModelSize.TINY, modelDir,
-                data.tokenizerCorpus(), 0, 7));
+                data.tokenizerCorpus(), TOKENIZER_VOCAB, 7));
         RunConfig config = config(modelDir, dataDir);
 
         double baseEx = evaluate(config, Optional.empty(), "base model");

@@ -42,7 +42,12 @@ class PromptTemplateTest {
         assertTrue(badFormat.getMessage().contains("unknown answer format 'xml'"));
         UserInputException noSchema = assertThrows(UserInputException.class,
                 () -> PromptTemplate.parse("name: x\nversion: 2\nanswer-format: sql-fence\n[user]\n{question}\n", "t.txt"));
-        assertEquals("t.txt: the [user] section must contain {schema}", noSchema.getMessage());
+        assertEquals("t.txt: the [user] section must contain {schema} (or the header 'schema: omitted')", noSchema.getMessage());
+        PromptTemplate questionOnly = PromptTemplate.parse(
+                "name: x\nversion: 2\nanswer-format: sql-fence\nschema: omitted\n[user]\nQ: {question}\n", "t.txt");
+        assertEquals("Q: How many?", questionOnly.messages("CREATE TABLE t (x INT);", "How many?", null).get(0).content());
+        assertThrows(UserInputException.class, () -> PromptTemplate.parse(
+                "name: x\nversion: 2\nanswer-format: sql-fence\nschema: omitted\n[user]\n{schema} {question}\n", "t.txt"));
         assertThrows(UserInputException.class, () -> PromptTemplate.load("no-such-template-v9"));
     }
 

@@ -30,7 +30,6 @@ public final class ModelInitializer {
     public static final List<String> SPECIAL_TOKENS = List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int MAX_POSITIONS = 2048;
-    private static final double INIT_STD = 0.02;
     /**
      * Embedding (and LM head) scale, as a multiple of 1 / sqrt(hidden): the logits are the final RMS-normed
      * hidden state (norm sqrt(hidden)) dotted with a token's embedding, so with HF's 0.02 a frozen random
@@ -38,6 +37,18 @@ public final class ModelInitializer {
      * make any token likelier than ~1.5% over a 1k vocabulary. At 2 / sqrt(hidden) they can reach 2 sqrt(hidden).
      */
     private static final double EMBEDDING_SCALE = 2.0;
+    /**
+     * Linear weights are LeCun-scaled (1 / sqrt(fan_in)), so that a LoRA update of one projection changes
+     * the composed paths (e.g. o_proj after v_proj) to first order; the projections that write into the
+     * residual stream (o_proj, down_proj) are this much smaller, so that the untrained layers leave each
+     * position's token embedding readable instead of drowning it in random features.
+     */
+    private static final double RESIDUAL_OUTPUT_SCALE = 0.1;
+    /**
+     * RoPE base of both architectures. Qwen2's 1e6 is for 32k-token contexts: at a few hundred tokens it
+     * leaves most rotary frequencies nearly still, and a tiny model then has little to tell nearby positions by.
+     */
+    private static final double ROPE_THETA = 10_000.0;
 
     public record Options(ModelConfig.Architecture arch, ModelSize size, Path out, Path corpus, int vocabSize, long seed) {}
 
@@ -58,7 +69,7 @@ public final class ModelInitializer {
             int endOfText = vocab.vocab().get("<|endoftext|>");
             boolean qwen = o.arch() == ModelConfig.Architecture.QWEN2;
             ModelConfig config = new ModelConfig(o.arch(), vocabSize, s.hidden, s.intermediate, s.layers, s.heads,
-                    s.kvHeads, s.hidden / s.heads, qwen ? 1_000_000.0 : 10_000.0, 1e-6, qwen,
+                    s.kvHeads, s.hidden / s.heads, ROPE_THETA, 1e-6, qwen,
                     List.of(imEnd, endOfText), null);
             TokenizerFiles.writeTokenizerJson(vocab, o.out().resolve("tokenizer.json"));
             TokenizerFiles.writeTokenizerConfig(vocab, "<|im_end|>", "<|endoftext|>", MAX_POSITIONS,
@@ -111,7 +122,7 @@ public final class ModelInitializer {
         n.put("rms_norm_eps", c.rmsNormEps());
         n.put("tie_word_embeddings", c.tieWordEmbeddings());
         n.put("attention_dropout", 0.0);
-        n.put("initializer_range", INIT_STD);
+        n.put("initializer_range", 1.0 / Math.sqrt(c.hiddenSize()));
         if (c.architecture() == ModelConfig.Architecture.LLAMA) {
             n.put("attention_bias", false);
             n.put("mlp_bias", false);
@@ -149,7 +160,9 @@ public final class ModelInitializer {
             } else if (!name.endsWith(".bias")) {
                 boolean embedding = name.equals("model.embed_tokens.weight") || name.equals("lm_head.weight");
                 long fanIn = e.getValue()[e.getValue().length - 1];
-                double std = embedding ? EMBEDDING_SCALE / Math.sqrt(c.hiddenSize()) : 1.0 / Math.sqrt(fanIn);
+                boolean residualOutput = name.endsWith("o_proj.weight") || name.endsWith("down_proj.weight");
+                double std = embedding ? EMBEDDING_SCALE / Math.sqrt(c.hiddenSize())
+                        : (residualOutput ? RESIDUAL_OUTPUT_SCALE : 1.0) / Math.sqrt(fanIn);
                 for (int i = 0; i < values.length; i++) values[i] = (float) (random.nextGaussian() * std);
             }
             writer.addFloats(name, TensorDtype.F32, e.getValue(), values);

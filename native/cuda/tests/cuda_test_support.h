@@ -37,7 +37,7 @@ struct Checks {
 template <typename T>
 class DeviceBuffer {
  public:
-  explicit DeviceBuffer(size_t count) : count_(count) { SQLRL_CUDA_CHECK(cudaMalloc(&data_, bytes() ? bytes() : 1)); }
+  explicit DeviceBuffer(size_t count) : count_(count) { SQLRL_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&data_), bytes() ? bytes() : 1)); }
   explicit DeviceBuffer(const std::vector<T>& host) : DeviceBuffer(host.size()) { upload(host); }
   ~DeviceBuffer() { cudaFree(data_); }
   DeviceBuffer(const DeviceBuffer&) = delete;

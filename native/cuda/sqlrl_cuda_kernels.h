@@ -1,0 +1,92 @@
+/*
+ * sqlrl CUDA kernels: plain CUDA C++ (no libtorch) behind a C launcher API, so that they build with
+ * nvcc alone and libsqlrl (or anything else) can call them on tensors' device pointers.
+ *
+ * Every launcher takes device pointers, sizes and a stream, queues its work on that stream and
+ * returns cudaSuccess, cudaErrorInvalidValue (a size or setting out of range; nothing is launched),
+ * cudaErrorMisalignedAddress (a pointer that the kernel reads or writes in 16-byte vectors is not
+ * 16-byte aligned; cudaMalloc'd and freshly allocated tensors always are) or the launch error.
+ *
+ * bf16 data are passed as uint16_t (the raw bits of __nv_bfloat16) to keep this header plain C.
+ */
+#ifndef SQLRL_CUDA_KERNELS_H
+#define SQLRL_CUDA_KERNELS_H
+
+#include <cuda_runtime_api.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* NF4 block size: values per absmax, as bitsandbytes and native/src/nf4_codec use it. */
+#define SQLRL_CUDA_NF4_BLOCK 64
+
+/*
+ * The absmax of each 64-value NF4 block: either plain fp32 (absmax != NULL), or double-quantized
+ * exactly as nf4_codec's quantize_absmax stores it (absmax == NULL):
+ *   absmax[b] = (float)absmax_codes[b] / 127 * absmax_scales[b / absmax_block] + absmax_offset.
+ */
+typedef struct sqlrl_cuda_nf4_absmax {
+  const float* absmax;         /* [blocks] or NULL */
+  const int8_t* absmax_codes;  /* [blocks] when double-quantized */
+  const float* absmax_scales;  /* [ceil(blocks / absmax_block)] when double-quantized */
+  float absmax_offset;
+  int32_t absmax_block;        /* values per scale (256 in bitsandbytes and sqlrl) */
+} sqlrl_cuda_nf4_absmax;
+
+/*
+ * NF4 dequantize: codes[n / 2] (two codes a byte, the first element in the HIGH nibble) -> out[n],
+ * bit-identical to nf4_codec's dequantize (+ dequantize_absmax), the bf16 variant rounding that
+ * fp32 value to nearest-even. n must be a multiple of 64. codes: 4-byte aligned; out: 16-byte aligned.
+ */
+cudaError_t sqlrl_cuda_nf4_dequantize_f32(const uint8_t* codes, sqlrl_cuda_nf4_absmax absmax, int64_t n,
+                                          float* out, cudaStream_t stream);
+cudaError_t sqlrl_cuda_nf4_dequantize_bf16(const uint8_t* codes, sqlrl_cuda_nf4_absmax absmax, int64_t n,
+                                           uint16_t* out, cudaStream_t stream);
+
+/* Largest batch the fused GEMV takes; larger batches: dequantize + a cuBLAS GEMM. */
+#define SQLRL_CUDA_NF4_GEMV_MAX_M 16
+
+/*
+ * Fused NF4 GEMV / skinny GEMM for decode: y[m, n] = sum_k x[m, k] * W[n, k], with W the NF4 weight
+ * [n_out, k] (row-major, as a Linear's weight), dequantized inside the dot product (no dense copy),
+ * fp32 accumulation, bf16 x and y (row-major, contiguous). 1 <= m <= 16; k a positive multiple of 64;
+ * any n_out >= 1. x and codes: 16-byte aligned. y must not overlap x.
+ */
+cudaError_t sqlrl_cuda_nf4_gemv_bf16(const uint16_t* x, const uint8_t* codes, sqlrl_cuda_nf4_absmax absmax,
+                                     int32_t m, int64_t n_out, int64_t k, uint16_t* y, cudaStream_t stream);
+
+/*
+ * Token sampling settings, the semantics of sqlrl_generate (native/include/sqlrl.h):
+ * greedy != 0: argmax (ties: lowest id), log-prob under the unscaled distribution (temperature 1).
+ * Otherwise logits / temperature, then top-k (top_k <= 0 or >= vocab: off; ties with the k-th value
+ * stay), then top-p as Hugging Face's TopPLogitsWarper (top_p >= 1: off; the smallest set of most
+ * probable tokens holding top_p of the top-k mass; ties at the boundary all stay), then one draw.
+ * The log-prob is under the temperature-scaled distribution before top-k/top-p.
+ */
+typedef struct sqlrl_cuda_sampling {
+  int32_t greedy;
+  float temperature; /* > 0 unless greedy */
+  int32_t top_k;
+  float top_p;       /* in (0, 1] unless greedy */
+} sqlrl_cuda_sampling;
+
+/*
+ * Samples one token per row of logits[rows, vocab] (row-major, contiguous) into out_tokens[rows] and
+ * out_logprobs[rows]. The draw is the Gumbel-max trick over the kept tokens, the noise of token i of
+ * row r coming from Philox 4x32-10 keyed by seed at counter (i / 4, r, step): the result depends on
+ * (seed, row, step) and the logits only, not on the launch shape. Each row needs a finite logit.
+ */
+cudaError_t sqlrl_cuda_sample_f32(const float* logits, int32_t rows, int32_t vocab, sqlrl_cuda_sampling settings,
+                                  uint64_t seed, uint64_t step, int32_t* out_tokens, float* out_logprobs,
+                                  cudaStream_t stream);
+cudaError_t sqlrl_cuda_sample_bf16(const uint16_t* logits, int32_t rows, int32_t vocab,
+                                   sqlrl_cuda_sampling settings, uint64_t seed, uint64_t step,
+                                   int32_t* out_tokens, float* out_logprobs, cudaStream_t stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SQLRL_CUDA_KERNELS_H */

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Run HERE (a machine with a JDK >= 22 and Maven; no GPU needed): packs what a GPU machine without Java
+# needs to run the Java side, into build/gpu-run/sqlrl-gpu-run.tar.xz:
+#   jre/            a jlinked runtime holding only the modules the app uses (found with jdeps)
+#   sqlrl.jar       the application (shaded), less the native libraries of other platforms
+#   sqlrl-benchmarks.jar  only with SQLRL_GPU_RUN_BENCHMARKS=1 (it holds the app again: +39 MB)
+# The archive must fit the device tool's 64 MiB carry together with the repository, hence the trims.
+# The native library is NOT in it: run-on-gpu.sh builds libsqlrl there against the CUDA libtorch and
+# points the app at it with SQLRL_NATIVE_LIB.
+# Usage: scripts/gpu/prepare-gpu-run.sh [OUTPUT_DIR]   (default build/gpu-run, ignored by git)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+out=${1:-$root/build/gpu-run}
+. "$root/scripts/env.sh"
+jdk=$(sqlrl_find_jdk)
+export JAVA_HOME=$jdk
+for tool in mvn tar xz zip; do
+  command -v "$tool" >/dev/null || { echo "prepare-gpu-run: '$tool' is missing" >&2; exit 3; }
+done
+
+echo "== building the jars (no native build: the GPU machine builds libsqlrl itself)"
+(cd "$root" && mvn -B -q -o -Dsqlrl.native.skip=true -DskipTests package)
+app_jar=$root/java/target/sqlrl.jar
+[ -f "$app_jar" ] || { echo "prepare-gpu-run: $app_jar was not built" >&2; exit 1; }
+
+echo "== modules the app needs (jdeps)"
+# --ignore-missing-deps: optional dependencies of shaded libraries that the app never loads.
+modules=$("$jdk/bin/jdeps" --multi-release "$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 |
+  sed -n 's/ *java.specification.version = //p')" --ignore-missing-deps --print-module-deps "$app_jar")
+# jdk.crypto.ec: TLS for Hugging Face downloads; jdk.zipfs: reading jars as file systems. Neither shows
+# in jdeps (loaded through service lookups).
+modules="$modules,jdk.crypto.ec,jdk.zipfs"
+echo "$modules"
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
+  --compress=zip-0 --output "$stage/jre"  # uncompressed: xz packs it far smaller than jlink's zip
+cp "$app_jar" "$stage/sqlrl.jar"
+# The GPU machine is linux x86-64: sqlite-jdbc's libraries for other systems are ~30 MB of the jar.
+zip -q -d "$stage/sqlrl.jar" 'org/sqlite/native/Mac/*' 'org/sqlite/native/Windows/*' 'org/sqlite/native/FreeBSD/*' \
+  'org/sqlite/native/Linux-Android/*' 'org/sqlite/native/Linux-Musl/*' 'org/sqlite/native/Linux/[!x]*' \
+  'org/sqlite/native/Linux/x86/*' || true
+if [ "${SQLRL_GPU_RUN_BENCHMARKS:-0}" = 1 ]; then
+  cp "$root/benchmarks/target/sqlrl-benchmarks.jar" "$stage/sqlrl-benchmarks.jar"
+fi
+echo "$modules" > "$stage/jre-modules.txt"
+"$stage/jre/bin/java" -version 2>&1 | head -1
+
+mkdir -p "$out"
+XZ_OPT=-6 tar -C "$stage" -cJf "$out/sqlrl-gpu-run.tar.xz" .
+echo "== wrote $out/sqlrl-gpu-run.tar.xz ($(du -h "$out/sqlrl-gpu-run.tar.xz" | cut -f1))"

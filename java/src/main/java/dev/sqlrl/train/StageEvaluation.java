@@ -6,6 +6,7 @@ import dev.sqlrl.data.Example;
 import dev.sqlrl.eval.EvaluationReport;
 import dev.sqlrl.eval.ModelEvaluator;
 import dev.sqlrl.generation.SqlGenerator;
+import dev.sqlrl.train.run.MetricsLog;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,22 @@ public final class StageEvaluation implements AutoCloseable {
         this.examples = max > 0 && max < dataset.examples().size() ? dataset.examples().subList(0, max) : dataset.examples();
         this.config = config;
     }
+
+    /**
+     * Evaluates after {@code step} of {@code stage}: records the eval metrics, adds EX to the progress line's
+     * {@code shown} metrics, and returns the state after the evaluation with its EX (the checkpoint's score).
+     */
+    public Evaluated evaluateAt(String stage, long step, long seed, TrainingState state, MetricsLog metrics,
+                                Map<String, String> shown) {
+        long start = System.nanoTime();
+        EvaluationReport report = run(seed);
+        metrics.write(metrics(stage, step, report, (System.nanoTime() - start) / 1e9));
+        shown.put("ex", String.format("%.3f", report.ex()));
+        return new Evaluated(state.afterEvaluation(report.ex()), report.ex());
+    }
+
+    /** The state after an evaluation, and the EX it measured. */
+    public record Evaluated(TrainingState state, double ex) {}
 
     public EvaluationReport run(long seed) {
         return evaluator.evaluate(dataset, examples, config.eval().voteK(), config.eval().maxNewTokens(), seed, true);

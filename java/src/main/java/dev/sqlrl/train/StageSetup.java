@@ -1,6 +1,7 @@
 package dev.sqlrl.train;
 
 import dev.sqlrl.UserInputException;
+import dev.sqlrl.config.CheckpointSection;
 import dev.sqlrl.config.DataSection;
 import dev.sqlrl.config.RunConfig;
 import dev.sqlrl.data.Dataset;
@@ -59,6 +60,16 @@ public final class StageSetup {
     private static int level(SpiderHardnessLabels hardness, Example example) {
         // gold SQL Spider's parser cannot read goes last
         return hardness.apply(example).map(HARDNESS_ORDER::indexOf).orElse(HARDNESS_ORDER.size());
+    }
+
+    /**
+     * Whether to checkpoint after {@code step}: at evaluations (their score picks the best), every
+     * checkpoint.every_n_steps, at the last step and where the run was asked to stop.
+     */
+    public static boolean checkpointDue(CheckpointSection checkpoint, long step, long totalSteps, long stopAfterStep,
+                                        boolean evaluated) {
+        int every = checkpoint.everyNSteps();
+        return evaluated || (every > 0 && step % every == 0) || step == totalSteps || step == stopAfterStep;
     }
 
     /** A sentence saying which checkpoint a stopped run can be resumed from. */

@@ -6,7 +6,6 @@ import dev.sqlrl.config.RunConfig;
 import dev.sqlrl.data.Dataset;
 import dev.sqlrl.data.Example;
 import dev.sqlrl.data.Prompt;
-import dev.sqlrl.eval.EvaluationReport;
 import dev.sqlrl.model.Completion;
 import dev.sqlrl.model.NativeModel;
 import dev.sqlrl.model.SamplingParams;
@@ -46,6 +45,8 @@ public final class GrpoTrainer {
     public static final String STAGE = "grpo";
     /** Groups of a step whose completions go to samples.jsonl when it is a sampled step. */
     private static final int LOGGED_GROUPS = 2;
+    /** Seed stream of evaluation sampling (GrpoStep owns the others). */
+    private static final long EVAL_SEEDS = 4;
 
     private final TrainingRun run;
     private final Policy policy;
@@ -123,18 +124,15 @@ public final class GrpoTrainer {
                 boolean evaluate = (evalEvery > 0 && step % evalEvery == 0) || step == totalSteps;
                 OptionalDouble score = OptionalDouble.empty();
                 if (evaluate) {
-                    long evalStart = System.nanoTime();
-                    EvaluationReport report = evaluation.run(Seeds.derive(config.seed(), 4, step));
-                    run.metrics().write(StageEvaluation.metrics(STAGE, step, report, (System.nanoTime() - evalStart) / 1e9));
-                    state = state.afterEvaluation(report.ex());
-                    score = OptionalDouble.of(report.ex());
-                    shown.put("ex", String.format("%.3f", report.ex()));
+                    StageEvaluation.Evaluated evaluated = evaluation.evaluateAt(STAGE, step,
+                            Seeds.derive(config.seed(), EVAL_SEEDS, step), state, run.metrics(), shown);
+                    state = evaluated.state();
+                    score = OptionalDouble.of(evaluated.ex());
                 }
                 progress.step(step, shown);
-                int every = config.checkpoint().everyNSteps();
                 // a step whose updates were all skipped changed nothing: the previous checkpoint stays the newest
                 boolean changed = result.skippedUpdates() < result.updates();
-                if (changed && (evaluate || (every > 0 && step % every == 0) || step == totalSteps || step == stopAfterStep)) {
+                if (changed && StageSetup.checkpointDue(config.checkpoint(), step, totalSteps, stopAfterStep, evaluate)) {
                     checkpoints.save(state, score);
                 }
             }

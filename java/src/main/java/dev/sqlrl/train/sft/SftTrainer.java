@@ -4,7 +4,6 @@ import dev.sqlrl.UserInputException;
 import dev.sqlrl.config.RunConfig;
 import dev.sqlrl.config.SftSection;
 import dev.sqlrl.data.Dataset;
-import dev.sqlrl.eval.EvaluationReport;
 import dev.sqlrl.model.NativeModel;
 import dev.sqlrl.train.AdamWOptimizer;
 import dev.sqlrl.train.ExampleOrder;
@@ -36,6 +35,9 @@ import java.util.OptionalDouble;
  */
 public final class SftTrainer {
     public static final String STAGE = "sft";
+    /** Seed streams of this stage's draws. */
+    private static final long DROPOUT_SEEDS = 1;
+    private static final long EVAL_SEEDS = 2;
 
     private final TrainingRun run;
     private final Policy policy;
@@ -100,20 +102,17 @@ public final class SftTrainer {
                 boolean evaluate = (sft.evalEvery() > 0 && step % sft.evalEvery() == 0) || step == totalSteps;
                 OptionalDouble score = OptionalDouble.empty();
                 if (evaluate) {
-                    long evalStart = System.nanoTime();
-                    EvaluationReport report = evaluation.run(Seeds.derive(config.seed(), 2, step));
-                    run.metrics().write(StageEvaluation.metrics(STAGE, step, report, (System.nanoTime() - evalStart) / 1e9));
-                    state = state.afterEvaluation(report.ex());
-                    score = OptionalDouble.of(report.ex());
-                    shown.put("ex", String.format("%.3f", report.ex()));
+                    StageEvaluation.Evaluated evaluated = evaluation.evaluateAt(STAGE, step,
+                            Seeds.derive(config.seed(), EVAL_SEEDS, step), state, run.metrics(), shown);
+                    state = evaluated.state();
+                    score = OptionalDouble.of(evaluated.ex());
                 }
                 progress.step(step, shown);
                 boolean stopEarly = evaluate && sft.earlyStoppingPatience() > 0
                         && state.evalsWithoutImprovement() >= sft.earlyStoppingPatience();
-                int every = config.checkpoint().everyNSteps();
                 // a skipped step changed nothing: the previous checkpoint stays the newest
-                if (finite && (evaluate || (every > 0 && step % every == 0) || step == totalSteps || step == stopAfterStep
-                        || stopEarly)) {
+                if (finite && (stopEarly
+                        || StageSetup.checkpointDue(config.checkpoint(), step, totalSteps, stopAfterStep, evaluate))) {
                     checkpoints.save(state, score);
                 }
                 if (stopEarly) {
@@ -148,7 +147,7 @@ public final class SftTrainer {
             }
             int[][] tokens = microBatch.stream().map(SftSequence::tokens).toArray(int[][]::new);
             int[] promptLens = microBatch.stream().mapToInt(s -> s.promptTokens().length).toArray();
-            model.setDropoutSeed(Seeds.derive(seed, 1, step, micro));
+            model.setDropoutSeed(Seeds.derive(seed, DROPOUT_SEEDS, step, micro));
             float[][] logprobs = model.logprobs(tokens, promptLens, true, 1.0, true);
             float[][] grads = new float[logprobs.length][];
             for (int i = 0; i < logprobs.length; i++) {

@@ -1,5 +1,6 @@
 package dev.sqlrl.data;
 
+import dev.sqlrl.sql.SqlParsing;
 import java.util.Optional;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.select.PlainSelect;

@@ -5,7 +5,7 @@ import dev.sqlrl.data.DatabaseSchema;
 import dev.sqlrl.data.Example;
 import dev.sqlrl.data.SpiderSchemas;
 import dev.sqlrl.data.SqlExtractor;
-import dev.sqlrl.data.SqlParsing;
+import dev.sqlrl.sql.SqlParsing;
 import dev.sqlrl.sql.ExecutionMatch;
 import dev.sqlrl.sql.MatchOutcome;
 import dev.sqlrl.sql.spider.SpiderEvaluator;

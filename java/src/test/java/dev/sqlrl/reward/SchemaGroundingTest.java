@@ -3,7 +3,7 @@ package dev.sqlrl.reward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sqlrl.data.DatabaseSchema;
-import dev.sqlrl.data.SqlParsing;
+import dev.sqlrl.sql.SqlParsing;
 import dev.sqlrl.data.TablesJsonReader;
 import dev.sqlrl.data.TestResources;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,7 @@
 package dev.sqlrl.sql.spider;
 
+import dev.sqlrl.sql.SqlParsing;
+
 import dev.sqlrl.sql.spider.SpiderSql.Agg;
 import dev.sqlrl.sql.spider.SpiderSql.ColUnit;
 import dev.sqlrl.sql.spider.SpiderSql.ColumnValue;
@@ -22,8 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.sf.jsqlparser.JSQLParserException;
@@ -51,7 +51,6 @@ import net.sf.jsqlparser.expression.operators.relational.MinorThan;
 import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
-import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
@@ -79,16 +78,6 @@ import net.sf.jsqlparser.statement.select.UnionOp;
 public final class SpiderSqlParser {
     private static final Pattern DANGLING_ON = Pattern.compile("\\s+(?i:on)[\\s;]*$");
 
-    /**
-     * JSqlParser runs each parse on an executor to enforce its time-out; without one it starts and stops a
-     * thread per query, which dominated the cost of scoring. Daemon threads, shared by all parsers.
-     */
-    private static final ExecutorService PARSER_THREADS = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "sqlrl-spider-parse");
-        thread.setDaemon(true);
-        return thread;
-    });
-
     private final SpiderSchema schema;
 
     public SpiderSqlParser(SpiderSchema schema) {
@@ -100,7 +89,7 @@ public final class SpiderSqlParser {
         Map<String, String> tablesWithAlias = ProcessSqlTokens.tablesWithAlias(sql, schema);
         Statement statement;
         try {
-            statement = CCJSqlParserUtil.parse(sql, PARSER_THREADS, parser -> {});
+            statement = SqlParsing.parseOrThrow(sql);
         } catch (JSQLParserException e) {
             Matcher danglingOn = DANGLING_ON.matcher(sql);
             if (!danglingOn.find()) {

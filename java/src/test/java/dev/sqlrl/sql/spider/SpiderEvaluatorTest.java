@@ -27,6 +27,17 @@ class SpiderEvaluatorTest {
     }
 
     @Test
+    void aBrokenDeeplyNestedPredictionIsRejectedQuickly() throws SpiderParseException {
+        // JSqlParser's complex-parsing retry backtracks exponentially on this (21 s measured): truncated
+        // model output must not stall an evaluation
+        long start = System.nanoTime();
+        SpiderMatchResult result = score("SELECT name FROM singer", "SELECT (((((((((name FROM singer WHERE (((((age");
+        assertNotNull(result.predParseError());
+        assertFalse(result.exactMatch());
+        assertTrue((System.nanoTime() - start) / 1e9 < 2, "took " + (System.nanoTime() - start) / 1e9 + " s");
+    }
+
+    @Test
     void aliasesAndCaseDoNotMatter() throws SpiderParseException {
         assertMatch("SELECT T1.name FROM singer AS T1 JOIN singer_in_concert AS T2 ON T1.singer_id = T2.singer_id",
                 "select a.NAME from SINGER as a join singer_in_concert as b on a.Singer_ID = b.singer_id");

@@ -1,6 +1,7 @@
-package dev.sqlrl.data;
+package dev.sqlrl.sql;
 
 import java.util.Optional;
+import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.statement.Statement;
@@ -21,18 +22,33 @@ public final class SqlParsing {
 
     /** The statement, or empty when JSqlParser rejects the text. */
     public static Optional<Statement> parse(String sql) {
-        if (!parenthesesBalance(sql)) {
+        try {
+            return Optional.of(parseOrThrow(sql));
+        } catch (JSQLParserException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The statement, or JSqlParser's reason for rejecting the text. */
+    public static Statement parseOrThrow(String sql) throws JSQLParserException {
+        if (!parenthesesBalance(sql)) {
+            throw new JSQLParserException("unbalanced parentheses");
         }
         try {
             CCJSqlParser parser = CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false);
-            return Optional.ofNullable(parser.Statement());
+            Statement statement = parser.Statement();
+            if (statement == null) {
+                throw new JSQLParserException("no statement");
+            }
+            return statement;
+        } catch (JSQLParserException e) {
+            throw e;
         } catch (Exception | Error e) {
             // JavaCC's token manager reports lexical errors as an Error (TokenMgrError); both mean "does not parse".
             if (e instanceof VirtualMachineError vmError) {
                 throw vmError;
             }
-            return Optional.empty();
+            throw new JSQLParserException(e.getMessage(), e);
         }
     }
 

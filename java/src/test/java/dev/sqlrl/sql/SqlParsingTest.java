@@ -1,4 +1,4 @@
-package dev.sqlrl.data;
+package dev.sqlrl.sql;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

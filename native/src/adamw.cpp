@@ -2,11 +2,12 @@
 #include <cmath>
 
 #include "model.h"
+#include "torch_compat.h"
 
 namespace sqlrl {
 
 double adamw_step(LoraAdapters& lora, const AdamWSettings& s) {
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   std::vector<LoraTensor>& tensors = lora.tensors();
   if (tensors.empty()) return 0.0;
   // The global L2 norm: the norm of the per-tensor norms, in fp32.
@@ -39,7 +40,7 @@ double adamw_step(LoraAdapters& lora, const AdamWSettings& s) {
 }
 
 void zero_grad(LoraAdapters& lora) {
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   for (LoraTensor& tensor : lora.tensors()) tensor.value.mutable_grad().zero_();
 }
 

@@ -4,6 +4,7 @@
 
 #include "api_guard.h"
 #include "api_inputs.h"
+#include "torch_compat.h"
 
 using namespace sqlrl;
 
@@ -106,7 +107,7 @@ extern "C" int32_t sqlrl_lora_write(void* model, int32_t index, int32_t which, c
     check_not_null(values, "values");
     check_arg(n == buffer.numel(), "LoRA tensor " + tensor.name + " has " + std::to_string(buffer.numel()) +
                                        " values, n is " + std::to_string(n));
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     buffer.copy_(at::from_blob(const_cast<float*>(values), buffer.sizes(), at::kFloat));
   });
 }

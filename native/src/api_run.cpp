@@ -4,6 +4,7 @@
 
 #include "api_guard.h"
 #include "api_inputs.h"
+#include "torch_compat.h"
 
 using namespace sqlrl;
 
@@ -13,7 +14,7 @@ extern "C" int32_t sqlrl_forward_logits(void* model, const int32_t* tokens, cons
     Model& m = ready_model_of(model);
     PaddedBatch batch = pad_packed(m, tokens, seq_lens, n_seqs, "sequence");
     check_not_null(out_logits, "out_logits");
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     ForwardMode mode{m.adapters_active(use_adapters != 0), false, 0};
     at::Tensor logits = vocab_logits(m, forward_hidden(m, batch.tokens, mode)).to(at::kCPU).contiguous();
     int64_t vocab = m.config.vocab_size, offset = 0;

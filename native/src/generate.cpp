@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "model.h"
+#include "torch_compat.h"
 
 namespace sqlrl {
 
@@ -49,7 +50,7 @@ Draw draw(const at::Tensor& logits, const SamplingSettings& settings, at::Genera
 
 Generation generate(Model& model, const at::Tensor& prompts, const std::vector<int64_t>& prompt_lens,
                     const SamplingSettings& settings) {
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   const ModelConfig& config = model.config;
   ForwardMode mode{model.adapters_active(settings.use_adapters), false, 0};
   int64_t prompt_count = prompts.size(0), prompt_width = prompts.size(1);

@@ -6,6 +6,7 @@
 
 #include "api_guard.h"
 #include "model.h"
+#include "torch_compat.h"
 
 namespace sqlrl {
 
@@ -72,7 +73,7 @@ at::Tensor completion_logprobs(Model& model, const at::Tensor& tokens, const std
   Positions positions = causal_positions(model, tokens.size(1));
   {
     // Checkpointing runs the forward without a graph and keeps only each layer's input.
-    std::optional<at::NoGradGuard> no_grad;
+    std::optional<c10::NoGradGuard> no_grad;
     if (!keep_graph || graph->checkpointed) no_grad.emplace();
     for (int64_t layer = 0; layer < model.config.num_layers; ++layer) {
       if (graph->checkpointed) graph->layer_inputs.push_back(x.detach());
@@ -81,7 +82,7 @@ at::Tensor completion_logprobs(Model& model, const at::Tensor& tokens, const std
   }
   at::Tensor logprobs;
   {
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     at::Tensor rows = final_rms_norm(model, x.index({graph->row_batch, graph->row_position}));
     logprobs = chunked_logprobs(model, rows, graph->targets, temperature, nullptr);
   }
@@ -94,7 +95,7 @@ at::Tensor completion_logprobs(Model& model, const at::Tensor& tokens, const std
 
 void backward_pending(Model& model, const at::Tensor& grad_logprobs) {
   std::unique_ptr<PendingGraph> graph = std::move(model.pending);  // dropped however this ends
-  at::AutoGradMode grad_mode(true);
+  c10::AutoGradMode grad_mode(true);
   // The vocabulary projection is recomputed chunk by chunk into d loss / d rows, then through the
   // final norm into d loss / d (last decoder layer's output).
   at::Tensor last = graph->last_hidden.detach().requires_grad_(true);

@@ -1,6 +1,7 @@
 // The few places where libtorch 1.13 (Debian, CPU) and libtorch 2.x (CUDA builds) differ.
 #pragma once
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 #include <torch/version.h>
 
 #include <cmath>

@@ -88,6 +88,12 @@ SQLRL_API int32_t sqlrl_abi_version(void);
 SQLRL_API int32_t sqlrl_cuda_available(void);
 /* Intra-op threads of the CPU backend. */
 SQLRL_API int32_t sqlrl_set_num_threads(int32_t threads);
+/*
+ * Measured memory bandwidth of a device (SQLRL_DEVICE_*): `repeats` copies of a `bytes`-byte buffer into
+ * another, counted as 2 * bytes moved per copy (read + write), after one untimed copy. For rooflines.
+ */
+SQLRL_API int32_t sqlrl_device_copy_bandwidth(int32_t device, int64_t bytes, int32_t repeats,
+                                              double* out_bytes_per_second);
 
 /* ---- NF4 (bitsandbytes layout), exposed for tests and tools ---- */
 
@@ -121,6 +127,13 @@ SQLRL_API int32_t sqlrl_model_set_weight(void* model, const char* name, const vo
 SQLRL_API int32_t sqlrl_model_set_double_quant(void* model, int32_t enabled);
 /* Checks that every weight is present, quantizes/converts per weight_mode. */
 SQLRL_API int32_t sqlrl_model_finalize(void* model);
+/*
+ * Instead of uploading and finalizing, for benchmarks of a model's shape: makes every weight random on
+ * the model's device (no host copy): embeddings, lm_head, projections and biases normal(0, 0.02),
+ * norms 1; NF4 projections get uniformly random codes with block absmax in [0.03, 0.05] (double-quantized
+ * when chosen). The same seed gives the same weights on the same device. Refused after any upload.
+ */
+SQLRL_API int32_t sqlrl_model_finalize_random(void* model, uint64_t seed);
 SQLRL_API void sqlrl_model_free(void* model);
 /* Per-layer gradient checkpointing during sqlrl_logprobs with keep_graph (default on). */
 SQLRL_API int32_t sqlrl_model_set_checkpointing(void* model, int32_t enabled);

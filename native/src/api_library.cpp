@@ -7,7 +7,9 @@
 extern "C" const char* sqlrl_last_error(void) { return sqlrl::last_error().c_str(); }
 
 extern "C" const char* sqlrl_version(void) {
-#ifdef SQLRL_WITH_CUDA
+#if defined(SQLRL_WITH_CUDA_KERNELS)
+  return "0.1.0 (cuda, sqlrl kernels)";
+#elif defined(SQLRL_WITH_CUDA)
   return "0.1.0 (cuda)";
 #else
   return "0.1.0 (cpu)";

@@ -67,6 +67,10 @@ extern "C" int32_t sqlrl_model_finalize(void* model) {
   return guarded([&] { finalize_model(model_of(model)); });
 }
 
+extern "C" int32_t sqlrl_model_finalize_random(void* model, uint64_t seed) {
+  return guarded([&] { finalize_random(model_of(model), seed); });
+}
+
 extern "C" void sqlrl_model_free(void* model) {
   guarded([&] {
     if (model == nullptr) return;

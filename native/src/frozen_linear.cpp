@@ -1,7 +1,9 @@
 #include "frozen_linear.h"
 
 #include "api_guard.h"
+#include "cuda_kernels.h"
 #include "nf4_codec.h"
+#include "torch_compat.h"
 
 namespace sqlrl {
 
@@ -36,6 +38,59 @@ FrozenLinear::FrozenLinear(const std::string& name, const at::Tensor& weight, in
       absmax_ = absmax.to(device);
     }
   }
+}
+
+FrozenLinear FrozenLinear::random(int64_t out_features, int64_t in_features, int32_t mode, bool double_quant,
+                                  const at::Device& device, at::ScalarType compute_dtype, at::Generator& generator,
+                                  double std) {
+  FrozenLinear linear;
+  linear.mode_ = mode;
+  linear.out_features_ = out_features;
+  linear.in_features_ = in_features;
+  linear.compute_dtype_ = compute_dtype;
+  at::TensorOptions on_device = at::TensorOptions(device);
+  if (mode != SQLRL_WEIGHTS_NF4) {
+    at::ScalarType stored = mode == SQLRL_WEIGHTS_FP32 ? at::kFloat : at::kBFloat16;
+    linear.weight_ = (at::randn({out_features, in_features}, generator, on_device.dtype(at::kFloat)) * std).to(stored);
+    return linear;
+  }
+  int64_t n = out_features * in_features;
+  if (n % kNf4BlockSize != 0) {
+    throw Unsupported("NF4 needs a multiple of " + std::to_string(kNf4BlockSize) + " values per tensor, got " +
+                      std::to_string(out_features) + " x " + std::to_string(in_features));
+  }
+  int64_t blocks = n / kNf4BlockSize;
+  linear.codes_ = at::randint(0, 256, {n / 2}, generator, on_device.dtype(at::kByte));
+  if (double_quant) {
+    // absmax = code / 127 * scale + offset: offset 2 std, scale 0.5 std gives [1.5, 2.5] std.
+    linear.absmax_codes_ = at::randint(-127, 128, {blocks}, generator, on_device.dtype(at::kChar));
+    linear.absmax_scales_ = at::full({nf4::absmax_block_count(blocks, kAbsmaxBlockSize)}, 0.5 * std,
+                                     on_device.dtype(at::kFloat));
+    linear.absmax_offset_ = static_cast<float>(2.0 * std);
+  } else {
+    linear.absmax_ = at::rand({blocks}, generator, on_device.dtype(at::kFloat)) * std + 1.5 * std;
+  }
+  return linear;
+}
+
+at::Tensor FrozenLinear::apply(const at::Tensor& x, const at::Tensor& bias) const {
+  if (mode_ == SQLRL_WEIGHTS_NF4 && cuda_kernels::available() && codes_.is_cuda()) {
+    cuda_kernels::Nf4Absmax absmax{&absmax_, &absmax_codes_, &absmax_scales_, absmax_offset_};
+    at::Tensor rows = x.reshape({-1, in_features_});
+    at::Tensor y;
+    // The fused kernel has no autograd: only where no gradient has to flow back to x (decode).
+    if (rows.size(0) <= cuda_kernels::kGemvMaxRows && !(c10::GradMode::is_enabled() && x.requires_grad())) {
+      y = cuda_kernels::nf4_gemv_bf16(rows, codes_, absmax, out_features_).to(x.scalar_type());
+    } else {
+      at::Tensor weight = cuda_kernels::nf4_dequantize_bf16(codes_, absmax, out_features_, in_features_);
+      y = at::linear(rows, weight.to(x.scalar_type()));
+    }
+    if (bias.defined()) y = y + bias;
+    std::vector<int64_t> shape = x.sizes().vec();
+    shape.back() = out_features_;
+    return y.view(shape);
+  }
+  return bias.defined() ? at::linear(x, dense(), bias) : at::linear(x, dense());
 }
 
 at::Tensor FrozenLinear::dense() const {

@@ -14,8 +14,18 @@ class FrozenLinear {
   FrozenLinear(const std::string& name, const at::Tensor& weight, int32_t mode, bool double_quant,
                const at::Device& device, at::ScalarType compute_dtype);
 
+  // Benchmarks: a weight of random values made on the device itself (no host copy, no quantization):
+  // normal(0, std) for fp32 / bf16; for NF4 uniformly random codes with block absmax in [1.5, 2.5] * std
+  // (double-quantized when asked), a valid NF4 tensor of about the same spread.
+  static FrozenLinear random(int64_t out_features, int64_t in_features, int32_t mode, bool double_quant,
+                             const at::Device& device, at::ScalarType compute_dtype, at::Generator& generator,
+                             double std);
+
   // The dense [out, in] weight in the compute dtype (dequantized / upcast on the fly).
   at::Tensor dense() const;
+  // x [..., in] @ weight^T (+ bias): the layer's output in x's dtype. On CUDA an NF4 weight goes through
+  // native/cuda's kernels (fused GEMV for decode, else dequantize + GEMM); elsewhere through dense().
+  at::Tensor apply(const at::Tensor& x, const at::Tensor& bias) const;
   int64_t bytes() const;
 
  private:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "cuda_kernels.h"
 #include "model.h"
 #include "torch_compat.h"
 
@@ -31,8 +32,14 @@ at::Tensor keep_top_p(const at::Tensor& logits, double top_p) {
   return logits.masked_fill(drop, -std::numeric_limits<float>::infinity());
 }
 
-Draw draw(const at::Tensor& logits, const SamplingSettings& settings, at::Generator& generator) {
+Draw draw(const at::Tensor& logits, const SamplingSettings& settings, at::Generator& generator, int64_t step) {
   Draw out;
+  if (cuda_kernels::available() && logits.is_cuda()) {
+    // One kernel per step, no host round trip; Philox keyed by (seed, row, step).
+    cuda_kernels::sample(logits, settings.greedy, settings.temperature, settings.top_k, settings.top_p, settings.seed,
+                         static_cast<uint64_t>(step), &out.tokens, &out.logprobs);
+    return out;
+  }
   if (settings.greedy) {
     out.tokens = logits.argmax(-1);
     out.logprobs = at::log_softmax(logits, -1).gather(1, out.tokens.unsqueeze(1)).squeeze(1);
@@ -98,7 +105,7 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   int64_t longest_prompt = *std::max_element(prompt_lens.begin(), prompt_lens.end());
 
   for (int64_t step = 0; step < settings.max_new_tokens; ++step) {
-    Draw next = draw(logits, settings, generator);
+    Draw next = draw(logits, settings, generator, step);
     at::Tensor active = finished.logical_not();
     out_tokens.select(1, step).copy_(next.tokens.masked_fill(finished, 0));
     out_logprobs.select(1, step).copy_(next.logprobs.masked_fill(finished, 0));

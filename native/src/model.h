@@ -68,6 +68,8 @@ struct Model {
 void stage_weight(Model& model, const std::string& name, const void* data, int32_t dtype, const int64_t* shape,
                   int32_t ndim);
 void finalize_model(Model& model);
+// Benchmarks of named shapes: every weight random, made on the model's device (nothing uploaded).
+void finalize_random(Model& model, uint64_t seed);
 int64_t weight_bytes(const Model& model);
 
 // ---- the transformer blocks (transformer.cpp) ----

@@ -40,6 +40,12 @@ void stage_weight(Model& model, const std::string& name, const void* data, int32
   model.staged[name] = at::from_blob(const_cast<void*>(data), given, scalar_type).clone();
 }
 
+// As Hugging Face computes it: 1 / theta^(arange(0, d, 2) / d) in fp32.
+static at::Tensor rope_inverse_frequencies(const ModelConfig& config, const at::Device& device) {
+  at::Tensor exponents = at::arange(0, config.head_dim, 2, at::kLong).to(at::kFloat) / static_cast<double>(config.head_dim);
+  return at::pow(at::Scalar(config.rope_theta), exponents).reciprocal().to(device);
+}
+
 static at::Tensor take(Model& model, const std::string& name) {
   at::Tensor tensor = std::move(model.staged.at(name));
   model.staged.erase(name);
@@ -75,10 +81,42 @@ void finalize_model(Model& model) {
       }
     }
   }
-  // As Hugging Face computes it: 1 / theta^(arange(0, d, 2) / d) in fp32.
-  at::Tensor exponents = at::arange(0, config.head_dim, 2, at::kLong).to(at::kFloat) / static_cast<double>(config.head_dim);
-  model.rope_inv_freq = at::pow(at::Scalar(config.rope_theta), exponents).reciprocal().to(model.device);
+  model.rope_inv_freq = rope_inverse_frequencies(config, model.device);
   model.staged.clear();
+  model.finalized = true;
+}
+
+// HF's initializer_range: the spread of every random matrix, so that activations stay O(1) through the layers.
+static constexpr double kRandomStd = 0.02;
+
+void finalize_random(Model& model, uint64_t seed) {
+  if (model.finalized) throw BadState("the model is already finalized");
+  if (!model.staged.empty()) {
+    throw BadState("random weights replace all weights, but '" + model.staged.begin()->first + "' was uploaded");
+  }
+  const ModelConfig& config = model.config;
+  at::Generator generator = seeded_generator(model.device, seed);
+  at::TensorOptions dense_options = at::TensorOptions(model.device).dtype(model.compute_dtype);
+  at::TensorOptions fp32_on_device = at::TensorOptions(model.device).dtype(at::kFloat);
+  auto normal = [&](std::vector<int64_t> shape) {
+    return (at::randn(shape, generator, fp32_on_device) * kRandomStd).to(dense_options);
+  };
+  model.embed_tokens = normal({config.vocab_size, config.hidden_size});
+  model.lm_head = config.tie_word_embeddings ? model.embed_tokens : normal({config.vocab_size, config.hidden_size});
+  model.final_norm = at::ones({config.hidden_size}, fp32_on_device);
+  model.layers.clear();
+  model.layers.resize(config.num_layers);
+  for (DecoderLayerWeights& weights : model.layers) {
+    weights.input_norm = at::ones({config.hidden_size}, fp32_on_device);
+    weights.post_attention_norm = at::ones({config.hidden_size}, fp32_on_device);
+    for (int p = 0; p < kProjectionCount; ++p) {
+      std::vector<int64_t> shape = config.projection_shape(p);
+      weights.projections[p] = FrozenLinear::random(shape[0], shape[1], config.weight_mode, model.double_quant,
+                                                    model.device, model.compute_dtype, generator, kRandomStd);
+      if (config.has_qkv_bias() && (p == kQ || p == kK || p == kV)) weights.biases[p] = normal({shape[0]});
+    }
+  }
+  model.rope_inv_freq = rope_inverse_frequencies(config, model.device);
   model.finalized = true;
 }
 

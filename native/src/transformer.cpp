@@ -73,9 +73,7 @@ struct LayerLinears {
 
   at::Tensor operator()(int projection, const at::Tensor& x) const {
     const DecoderLayerWeights& weights = model.layers[layer];
-    const at::Tensor& bias = weights.biases[projection];
-    at::Tensor y = bias.defined() ? at::linear(x, weights.projections[projection].dense(), bias)
-                                  : at::linear(x, weights.projections[projection].dense());
+    at::Tensor y = weights.projections[projection].apply(x, weights.biases[projection]);
     if (!mode.adapters) return y;
     at::Tensor delta = model.lora->delta(layer, projection, x, dropout_generator);
     return delta.defined() ? y + delta : y;

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             MergeCommand.class,
             PlotCommand.class,
+            BenchCommand.class,
         })
 public final class SqlrlCommand implements Runnable {
     @picocli.CommandLine.Spec

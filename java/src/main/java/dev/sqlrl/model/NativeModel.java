@@ -90,6 +90,11 @@ public final class NativeModel implements AutoCloseable {
         call("sqlrl_model_finalize", SqlrlNative.modelFinalize(live()));
     }
 
+    /** Benchmarks: every weight random, made on the model's device (see sqlrl_model_finalize_random). */
+    public void finalizeRandomWeights(long seed) {
+        call("sqlrl_model_finalize_random", SqlrlNative.modelFinalizeRandom(live(), seed));
+    }
+
     public void setCheckpointing(boolean enabled) {
         call("sqlrl_model_set_checkpointing", SqlrlNative.modelSetCheckpointing(live(), enabled ? 1 : 0));
     }

@@ -1,6 +1,10 @@
 package dev.sqlrl.model;
 
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+
 import dev.sqlrl.bindings.SqlrlNative;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /** Process-wide native settings and facts. */
 public final class NativeRuntime {
@@ -13,5 +17,19 @@ public final class NativeRuntime {
 
     public static boolean cudaAvailable() {
         return SqlrlNative.cudaAvailable() == 1;
+    }
+
+    /** The native library's version string, e.g. "0.1.0 (cpu)". */
+    public static String version() {
+        return SqlrlNative.version();
+    }
+
+    /** Measured copy bandwidth of a device in bytes/s (read + write), over `repeats` copies of `bytes`. */
+    public static double copyBandwidth(Device device, long bytes, int repeats) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_DOUBLE);
+            NativeModel.check("sqlrl_device_copy_bandwidth", SqlrlNative.deviceCopyBandwidth(device.code, bytes, repeats, out));
+            return out.get(JAVA_DOUBLE, 0);
+        }
     }
 }

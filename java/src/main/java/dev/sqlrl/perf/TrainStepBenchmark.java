@@ -1,0 +1,88 @@
+package dev.sqlrl.perf;
+
+import dev.sqlrl.model.NativeModel;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Times the update of a GRPO / SFT step: log-probs of `batch` random sequences of promptLen + completionLen
+ * tokens with the graph kept, the backward of the summed completion log-probs (d/dlogp = -1/N, as a
+ * mean loss gives), and one AdamW step with gradient clipping over the LoRA parameters.
+ */
+public final class TrainStepBenchmark {
+    public record Settings(int batch, int promptLen, int completionLen, long seed, int steps) {
+        public Settings {
+            if (batch <= 0) throw new IllegalArgumentException("batch must be > 0, got " + batch);
+            if (promptLen <= 0 || completionLen <= 0) {
+                throw new IllegalArgumentException("prompt and completion lengths must be > 0, got " + promptLen + " and "
+                        + completionLen);
+            }
+            if (steps <= 0) throw new IllegalArgumentException("steps must be > 0, got " + steps);
+        }
+
+        int sequenceLen() {
+            return promptLen + completionLen;
+        }
+    }
+
+    /** Times are medians over the timed steps (after one untimed warm-up step). */
+    public record Result(double forwardSeconds, double backwardSeconds, double optimizerSeconds, double stepSeconds,
+                         long tokensPerStep, double tokensPerSecond, double completionTokensPerSecond,
+                         long devicePeakBytes) {}
+
+    private TrainStepBenchmark() {}
+
+    public static Result run(NativeModel model, Settings settings, Consumer<String> progress) {
+        if (model.loraTensors().isEmpty()) {
+            throw new IllegalArgumentException("the train step updates LoRA adapters: give a LoRA rank > 0");
+        }
+        int[][] sequences = new int[settings.batch()][settings.sequenceLen()];
+        SplittableRandom random = new SplittableRandom(settings.seed());
+        for (int[] sequence : sequences) {
+            for (int i = 0; i < sequence.length; i++) sequence[i] = random.nextInt(model.config().vocabSize());
+        }
+        int[] promptLens = new int[settings.batch()];
+        Arrays.fill(promptLens, settings.promptLen());
+        float[][] grads = new float[settings.batch()][settings.completionLen()];
+        float perToken = -1.0f / ((long) settings.batch() * settings.completionLen());
+        for (float[] g : grads) Arrays.fill(g, perToken);
+
+        progress.accept("warm-up step");
+        step(model, sequences, promptLens, grads, 1, new double[3]);
+        int n = settings.steps();
+        double[] forward = new double[n], backward = new double[n], optimizer = new double[n], total = new double[n];
+        for (int s = 0; s < n; s++) {
+            double[] split = new double[3];
+            long start = System.nanoTime();
+            step(model, sequences, promptLens, grads, s + 2, split);
+            total[s] = SamplingBenchmark.seconds(start);
+            forward[s] = split[0];
+            backward[s] = split[1];
+            optimizer[s] = split[2];
+            progress.accept(String.format("step %d/%d: %.3f s (forward %.3f, backward %.3f, optimizer %.3f)", s + 1, n,
+                    total[s], split[0], split[1], split[2]));
+        }
+        long tokens = (long) settings.batch() * settings.sequenceLen();
+        long completionTokens = (long) settings.batch() * settings.completionLen();
+        double stepSeconds = SamplingBenchmark.median(total);
+        return new Result(SamplingBenchmark.median(forward), SamplingBenchmark.median(backward),
+                SamplingBenchmark.median(optimizer), stepSeconds, tokens, tokens / stepSeconds,
+                completionTokens / stepSeconds, model.memory().devicePeak());
+    }
+
+    private static void step(NativeModel model, int[][] sequences, int[] promptLens, float[][] grads, long adamStep,
+                             double[] split) {
+        long start = System.nanoTime();
+        model.zeroGrad();
+        model.logprobs(sequences, promptLens, true, 1.0, true);
+        split[0] = SamplingBenchmark.seconds(start);
+        start = System.nanoTime();
+        model.backward(grads);
+        split[1] = SamplingBenchmark.seconds(start);
+        start = System.nanoTime();
+        // The learning rate is irrelevant to the time; small so that the random model stays finite.
+        model.adamwStep(1e-5, 0.9, 0.999, 1e-8, 0.0, 1.0, adamStep);
+        split[2] = SamplingBenchmark.seconds(start);
+    }
+}

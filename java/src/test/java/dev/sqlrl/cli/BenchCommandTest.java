@@ -1,0 +1,108 @@
+package dev.sqlrl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sqlrl.model.NativeRuntime;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** `sqlrl bench sample|train-step` on the tiny shape on CPU: every figure present and consistent. */
+class BenchCommandTest {
+    @BeforeAll
+    static void needsNative() {
+        assumeFalse(Boolean.getBoolean("sqlrl.native.skip"), "native library not built");
+    }
+
+    @Test
+    void sampleReportsThroughputPrefillDecodeAndTheRoofline() throws Exception {
+        ModelCommandsTest.Result res = ModelCommandsTest.run("bench", "sample", "--shape", "tiny", "--device", "cpu",
+                "--batch", "8", "--samples-per-prompt", "4", "--prompt-len", "24", "--new-tokens", "12", "--repeats", "2",
+                "--json");
+        assertEquals(0, res.code(), res.err());
+        JsonNode r = res.lastLineJson();
+        assertEquals("sample", r.get("benchmark").asText());
+        assertEquals("tiny", r.get("shape").asText());
+        assertEquals("nf4", r.get("weights").asText());
+        // No stop ids: every row runs all its new tokens.
+        assertEquals(8 * 12, r.get("generated_tokens").asLong());
+        assertEquals(r.get("generated_tokens").asDouble() / r.get("total_s").asDouble(), r.get("tokens_per_s").asDouble(), 1e-6);
+        assertTrue(r.get("prefill_ms").asDouble() > 0);
+        assertTrue(r.get("decode_ms_per_step").asDouble() > 0);
+        JsonNode roof = r.get("roofline");
+        assertEquals(roof.get("weight_bytes").asLong() + roof.get("lora_bytes").asLong() + roof.get("kv_cache_bytes").asLong(),
+                roof.get("bytes_per_decode_step").asLong());
+        // tiny: 4 layers, 2 kv heads of 32, fp32 cache on CPU, 8 rows attending 24 + 12 / 2 positions on average.
+        assertEquals(2L * 4 * 8 * 30 * 2 * 32 * 4, roof.get("kv_cache_bytes").asLong());
+        // LoRA r16 on all projections of 4 layers (hidden 128, intermediate 352, kv 64): A and B in fp32.
+        long perLayer = 16L * ((128 + 128) * 2 + (128 + 64) * 2 + (128 + 352) * 3);
+        assertEquals(4 * 4 * perLayer, roof.get("lora_bytes").asLong());
+        assertTrue(roof.get("bandwidth_bytes_per_s").asDouble() > 1e8);
+        assertEquals(roof.get("bytes_per_decode_step").asDouble() / roof.get("bandwidth_bytes_per_s").asDouble() * 1e3,
+                roof.get("ms_per_decode_step").asDouble(), 1e-9);
+        assertEquals(roof.get("ms_per_decode_step").asDouble() / r.get("decode_ms_per_step").asDouble(),
+                roof.get("fraction_of_roofline").asDouble(), 1e-9);
+        assertTrue(r.get("process_peak_rss_bytes").asLong() > 0);
+        assertFalse(r.has("hf_baseline"), "tiny has no measured baseline");
+        assertTrue(res.out().contains("tokens/s"), res.out());
+    }
+
+    @Test
+    void trainStepReportsTokensPerSecondAndItsSplit() throws Exception {
+        ModelCommandsTest.Result res = ModelCommandsTest.run("bench", "train-step", "--shape", "tiny", "--device", "cpu",
+                "--weights", "bf16", "--batch", "3", "--prompt-len", "16", "--completion-len", "8", "--steps", "2", "--json");
+        assertEquals(0, res.code(), res.err());
+        JsonNode r = res.lastLineJson();
+        assertEquals(3 * 24, r.get("tokens_per_step").asLong());
+        assertEquals(r.get("tokens_per_step").asDouble() / r.get("step_s").asDouble(), r.get("tokens_per_s").asDouble(), 1e-6);
+        assertEquals(3 * 8 / r.get("step_s").asDouble(), r.get("completion_tokens_per_s").asDouble(), 1e-6);
+        double parts = r.get("forward_s").asDouble() + r.get("backward_s").asDouble() + r.get("optimizer_s").asDouble();
+        assertTrue(parts > 0 && parts <= r.get("step_s").asDouble() * 1.5, r.toString());
+        assertTrue(r.get("checkpointing").asBoolean());
+    }
+
+    @Test
+    void namedShapesCarryTheHuggingFaceBaseline() throws Exception {
+        // The 0.5B shape on CPU is affordable for a two-token run; the baseline rides along for comparison.
+        ModelCommandsTest.Result res = ModelCommandsTest.run("bench", "sample", "--shape", "qwen2.5-0.5b", "--device", "cpu",
+                "--batch", "1", "--prompt-len", "4", "--new-tokens", "2", "--repeats", "1", "--lora-rank", "0", "--json");
+        assertEquals(0, res.code(), res.err());
+        JsonNode hf = res.lastLineJson().get("hf_baseline");
+        assertEquals(1424, hf.get("generate_tokens_per_s").asDouble());
+        assertEquals(18_600, hf.get("update_tokens_per_s").asDouble());
+    }
+
+    @Test
+    void badInputIsAUserErrorWithAReason() {
+        ModelCommandsTest.Result shape = ModelCommandsTest.run("bench", "sample", "--shape", "qwen9", "--device", "cpu");
+        assertEquals(2, shape.code());
+        assertTrue(shape.err().contains("unknown shape 'qwen9'") && shape.err().contains("qwen2.5-7b"), shape.err());
+
+        ModelCommandsTest.Result groups = ModelCommandsTest.run("bench", "sample", "--shape", "tiny", "--device", "cpu",
+                "--batch", "6", "--samples-per-prompt", "4");
+        assertEquals(2, groups.code());
+        assertTrue(groups.err().contains("multiple of the samples per prompt"), groups.err());
+
+        ModelCommandsTest.Result noLora = ModelCommandsTest.run("bench", "train-step", "--shape", "tiny", "--device", "cpu",
+                "--lora-rank", "0");
+        assertEquals(2, noLora.code());
+        assertTrue(noLora.err().contains("--lora-rank"), noLora.err());
+
+        ModelCommandsTest.Result dq = ModelCommandsTest.run("bench", "sample", "--shape", "tiny", "--device", "cpu",
+                "--weights", "bf16", "--double-quant");
+        assertEquals(2, dq.code());
+        assertTrue(dq.err().contains("--double-quant needs --weights nf4"), dq.err());
+
+        if (!NativeRuntime.cudaAvailable()) {
+            ModelCommandsTest.Result cuda = ModelCommandsTest.run("bench", "sample", "--shape", "tiny");
+            assertEquals(2, cuda.code());
+            assertTrue(cuda.err().contains("--device cuda") && cuda.err().contains("--device cpu"), cuda.err());
+        }
+        for (ModelCommandsTest.Result r : new ModelCommandsTest.Result[] {shape, groups, noLora, dq}) {
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        }
+    }
+}

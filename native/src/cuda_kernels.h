@@ -1,0 +1,39 @@
+// libsqlrl's side of native/cuda: tensors in, kernel launches on the current CUDA stream, tensors out.
+// Compiled only into CUDA builds that also build native/cuda (SQLRL_WITH_CUDA_KERNELS); elsewhere
+// available() is false and the callers keep their tensor-op path.
+#pragma once
+#include <ATen/ATen.h>
+
+#include <cstdint>
+
+namespace sqlrl::cuda_kernels {
+
+// Where the absmax of an NF4 weight lives: plain fp32, or double-quantized (codes + scales + offset).
+struct Nf4Absmax {
+  const at::Tensor* absmax = nullptr;         // fp32 [blocks], or undefined
+  const at::Tensor* absmax_codes = nullptr;   // int8 [blocks] when double-quantized
+  const at::Tensor* absmax_scales = nullptr;  // fp32 [ceil(blocks / 256)]
+  float absmax_offset = 0.0f;
+};
+
+constexpr bool available() {
+#ifdef SQLRL_WITH_CUDA_KERNELS
+  return true;
+#else
+  return false;
+#endif
+}
+
+// Largest row count the fused GEMV takes (SQLRL_CUDA_NF4_GEMV_MAX_M).
+constexpr int64_t kGemvMaxRows = 16;
+
+// The dense bf16 [rows, cols] weight of NF4 codes, bit-identical to the CPU codec's values rounded to bf16.
+at::Tensor nf4_dequantize_bf16(const at::Tensor& codes, const Nf4Absmax& absmax, int64_t rows, int64_t cols);
+// y [m, n_out] = x [m, k] @ W^T for bf16 x with m <= kGemvMaxRows, W the NF4 weight [n_out, k].
+at::Tensor nf4_gemv_bf16(const at::Tensor& x, const at::Tensor& codes, const Nf4Absmax& absmax, int64_t n_out);
+// One token per row of fp32 or bf16 logits [rows, vocab] on the device: int64 tokens and fp32 log-probs,
+// drawn with Philox keyed by (seed, row, step) (see native/cuda/sqlrl_cuda_kernels.h for the semantics).
+void sample(const at::Tensor& logits, bool greedy, double temperature, int64_t top_k, double top_p, uint64_t seed,
+            uint64_t step, at::Tensor* tokens, at::Tensor* logprobs);
+
+}  // namespace sqlrl::cuda_kernels

@@ -4,6 +4,7 @@
 #   jre/            a jlinked runtime holding only the modules the app uses (found with jdeps)
 #   sqlrl.jar       the application (shaded), less the native libraries of other platforms
 #   sqlrl-benchmarks.jar  only with SQLRL_GPU_RUN_BENCHMARKS=1 (it holds the app again: +39 MB)
+#   reference/      the Hugging Face fixtures (../shared/reference, 2.3 MB) for check_reference.py
 # The archive must fit the device tool's 64 MiB carry together with the repository, hence the trims.
 # The native library is NOT in it: run-on-gpu.sh builds libsqlrl there against the CUDA libtorch and
 # points the app at it with SQLRL_NATIVE_LIB.
@@ -43,6 +44,12 @@ zip -q -d "$stage/sqlrl.jar" 'org/sqlite/native/Mac/*' 'org/sqlite/native/Window
   'org/sqlite/native/Linux/x86/*' || true
 if [ "${SQLRL_GPU_RUN_BENCHMARKS:-0}" = 1 ]; then
   cp "$root/benchmarks/target/sqlrl-benchmarks.jar" "$stage/sqlrl-benchmarks.jar"
+fi
+reference=${SQLRL_REFERENCE_DIR:-$root/../shared/reference}
+if [ -d "$reference" ]; then
+  cp -r "$reference" "$stage/reference"
+else
+  echo "prepare-gpu-run: no fixtures at $reference (set SQLRL_REFERENCE_DIR): the GPU run will skip the reference check" >&2
 fi
 echo "$modules" > "$stage/jre-modules.txt"
 "$stage/jre/bin/java" -version 2>&1 | head -1

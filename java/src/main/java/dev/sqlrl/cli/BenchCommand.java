@@ -183,6 +183,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "64", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
         int batch;
 
+        @Option(names = "--micro-batch", paramLabel = "M",
+                description = "Sequences per forward/backward, gradients accumulated over the batch (default: the batch).")
+        Integer microBatch;
+
         @Option(names = "--prompt-len", defaultValue = "384") int promptLen;
         @Option(names = "--completion-len", defaultValue = "256") int completionLen;
         @Option(names = "--steps", defaultValue = "3", description = "Timed steps; the median is reported (default: ${DEFAULT-VALUE}).")
@@ -199,7 +203,8 @@ public final class BenchCommand implements Runnable {
         void measure(NativeModel model, Device on, ObjectNode result) {
             TrainStepBenchmark.Settings settings;
             try {
-                settings = new TrainStepBenchmark.Settings(batch, promptLen, completionLen, seed, steps);
+                settings = new TrainStepBenchmark.Settings(batch, microBatch == null ? batch : microBatch, promptLen,
+                        completionLen, seed, steps);
                 if (loraRank <= 0) throw new IllegalArgumentException("the train step updates LoRA adapters: give --lora-rank > 0");
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(e.getMessage());
@@ -208,6 +213,7 @@ public final class BenchCommand implements Runnable {
             model.setLogprobChunk(logprobChunk);
             TrainStepBenchmark.Result r = TrainStepBenchmark.run(model, settings, line -> System.err.println("bench: " + line));
             result.put("batch", batch);
+            result.put("micro_batch", settings.microBatch());
             result.put("prompt_len", promptLen);
             result.put("completion_len", completionLen);
             result.put("checkpointing", !noCheckpointing);

@@ -7,13 +7,17 @@ import java.util.function.Consumer;
 
 /**
  * Times the update of a GRPO / SFT step: log-probs of `batch` random sequences of promptLen + completionLen
- * tokens with the graph kept, the backward of the summed completion log-probs (d/dlogp = -1/N, as a
- * mean loss gives), and one AdamW step with gradient clipping over the LoRA parameters.
+ * tokens with the graph kept, the backward of the mean completion log-prob (d/dlogp = -1/N), micro-batch
+ * by micro-batch (gradients accumulate, as the trainers do to bound memory), then one AdamW step with
+ * gradient clipping over the LoRA parameters.
  */
 public final class TrainStepBenchmark {
-    public record Settings(int batch, int promptLen, int completionLen, long seed, int steps) {
+    public record Settings(int batch, int microBatch, int promptLen, int completionLen, long seed, int steps) {
         public Settings {
             if (batch <= 0) throw new IllegalArgumentException("batch must be > 0, got " + batch);
+            if (microBatch <= 0 || batch % microBatch != 0) {
+                throw new IllegalArgumentException("the micro-batch (" + microBatch + ") must divide the batch (" + batch + ")");
+            }
             if (promptLen <= 0 || completionLen <= 0) {
                 throw new IllegalArgumentException("prompt and completion lengths must be > 0, got " + promptLen + " and "
                         + completionLen);
@@ -37,14 +41,17 @@ public final class TrainStepBenchmark {
         if (model.loraTensors().isEmpty()) {
             throw new IllegalArgumentException("the train step updates LoRA adapters: give a LoRA rank > 0");
         }
-        int[][] sequences = new int[settings.batch()][settings.sequenceLen()];
         SplittableRandom random = new SplittableRandom(settings.seed());
-        for (int[] sequence : sequences) {
-            for (int i = 0; i < sequence.length; i++) sequence[i] = random.nextInt(model.config().vocabSize());
+        int micros = settings.batch() / settings.microBatch();
+        int[][][] sequences = new int[micros][settings.microBatch()][settings.sequenceLen()];
+        for (int[][] micro : sequences) {
+            for (int[] sequence : micro) {
+                for (int i = 0; i < sequence.length; i++) sequence[i] = random.nextInt(model.config().vocabSize());
+            }
         }
-        int[] promptLens = new int[settings.batch()];
+        int[] promptLens = new int[settings.microBatch()];
         Arrays.fill(promptLens, settings.promptLen());
-        float[][] grads = new float[settings.batch()][settings.completionLen()];
+        float[][] grads = new float[settings.microBatch()][settings.completionLen()];
         float perToken = -1.0f / ((long) settings.batch() * settings.completionLen());
         for (float[] g : grads) Arrays.fill(g, perToken);
 
@@ -71,16 +78,18 @@ public final class TrainStepBenchmark {
                 completionTokens / stepSeconds, model.memory().devicePeak());
     }
 
-    private static void step(NativeModel model, int[][] sequences, int[] promptLens, float[][] grads, long adamStep,
+    private static void step(NativeModel model, int[][][] microBatches, int[] promptLens, float[][] grads, long adamStep,
                              double[] split) {
-        long start = System.nanoTime();
         model.zeroGrad();
-        model.logprobs(sequences, promptLens, true, 1.0, true);
-        split[0] = SamplingBenchmark.seconds(start);
-        start = System.nanoTime();
-        model.backward(grads);
-        split[1] = SamplingBenchmark.seconds(start);
-        start = System.nanoTime();
+        for (int[][] micro : microBatches) {
+            long start = System.nanoTime();
+            model.logprobs(micro, promptLens, true, 1.0, true);
+            split[0] += SamplingBenchmark.seconds(start);
+            start = System.nanoTime();
+            model.backward(grads);
+            split[1] += SamplingBenchmark.seconds(start);
+        }
+        long start = System.nanoTime();
         // The learning rate is irrelevant to the time; small so that the random model stays finite.
         model.adamwStep(1e-5, 0.9, 0.999, 1e-8, 0.0, 1.0, adamStep);
         split[2] = SamplingBenchmark.seconds(start);

@@ -53,12 +53,14 @@ class BenchCommandTest {
     @Test
     void trainStepReportsTokensPerSecondAndItsSplit() throws Exception {
         ModelCommandsTest.Result res = ModelCommandsTest.run("bench", "train-step", "--shape", "tiny", "--device", "cpu",
-                "--weights", "bf16", "--batch", "3", "--prompt-len", "16", "--completion-len", "8", "--steps", "2", "--json");
+                "--weights", "bf16", "--batch", "4", "--micro-batch", "2", "--prompt-len", "16", "--completion-len", "8",
+                "--steps", "2", "--json");
         assertEquals(0, res.code(), res.err());
         JsonNode r = res.lastLineJson();
-        assertEquals(3 * 24, r.get("tokens_per_step").asLong());
+        assertEquals(2, r.get("micro_batch").asInt());
+        assertEquals(4 * 24, r.get("tokens_per_step").asLong());
         assertEquals(r.get("tokens_per_step").asDouble() / r.get("step_s").asDouble(), r.get("tokens_per_s").asDouble(), 1e-6);
-        assertEquals(3 * 8 / r.get("step_s").asDouble(), r.get("completion_tokens_per_s").asDouble(), 1e-6);
+        assertEquals(4 * 8 / r.get("step_s").asDouble(), r.get("completion_tokens_per_s").asDouble(), 1e-6);
         double parts = r.get("forward_s").asDouble() + r.get("backward_s").asDouble() + r.get("optimizer_s").asDouble();
         assertTrue(parts > 0 && parts <= r.get("step_s").asDouble() * 1.5, r.toString());
         assertTrue(r.get("checkpointing").asBoolean());
@@ -86,6 +88,11 @@ class BenchCommandTest {
         assertEquals(2, groups.code());
         assertTrue(groups.err().contains("multiple of the samples per prompt"), groups.err());
 
+        ModelCommandsTest.Result micro = ModelCommandsTest.run("bench", "train-step", "--shape", "tiny", "--device", "cpu",
+                "--batch", "4", "--micro-batch", "3");
+        assertEquals(2, micro.code());
+        assertTrue(micro.err().contains("must divide the batch"), micro.err());
+
         ModelCommandsTest.Result noLora = ModelCommandsTest.run("bench", "train-step", "--shape", "tiny", "--device", "cpu",
                 "--lora-rank", "0");
         assertEquals(2, noLora.code());
@@ -101,7 +108,7 @@ class BenchCommandTest {
             assertEquals(2, cuda.code());
             assertTrue(cuda.err().contains("--device cuda") && cuda.err().contains("--device cpu"), cuda.err());
         }
-        for (ModelCommandsTest.Result r : new ModelCommandsTest.Result[] {shape, groups, noLora, dq}) {
+        for (ModelCommandsTest.Result r : new ModelCommandsTest.Result[] {shape, groups, micro, noLora, dq}) {
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
     }

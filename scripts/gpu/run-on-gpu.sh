@@ -4,7 +4,7 @@
 # and the native tests), the kernel micro-benchmarks and, when prepare-gpu-run.sh's archive is given,
 # the Java app on the GPU-built library: the reference check (check_reference.py) and the `sqlrl bench`
 # runs of the targets. Results go to $OUT (default ./gpu-results).
-# SQLRL_GPU_STEPS picks steps (default all): build,ctest,kernel-bench,reference,bench-sample,bench-train
+# SQLRL_GPU_STEPS picks steps (default all): build,ctest,kernel-bench,reference,bench-sample,bench-train,bench-grpo
 # SQLRL_GPU_SHAPES picks the bench shapes (default: qwen2.5-0.5b qwen2.5-1.5b qwen2.5-7b).
 # The build folder (default build/gpu-native, inside the checkout) is reused by later calls.
 # Usage: scripts/gpu/run-on-gpu.sh [build/gpu-run/sqlrl-gpu-run.tar.xz]
@@ -13,7 +13,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out=${OUT:-$root/gpu-results}
 build=${SQLRL_GPU_BUILD_DIR:-$root/build/gpu-native}
 archive=${1:-}
-steps=",${SQLRL_GPU_STEPS:-build,ctest,kernel-bench,reference,bench-sample,bench-train},"
+steps=",${SQLRL_GPU_STEPS:-build,ctest,kernel-bench,reference,bench-sample,bench-train,bench-grpo},"
 shapes=${SQLRL_GPU_SHAPES:-qwen2.5-0.5b qwen2.5-1.5b qwen2.5-7b}
 mkdir -p "$out"
 status=0
@@ -91,11 +91,18 @@ if [ -n "$archive" ]; then
         | tee "$out/bench-train-$shape.txt"
       [ "${PIPESTATUS[0]}" -eq 0 ] || { status=1; tail -5 "$out/bench-train-$shape.log"; }
     fi
+    if wanted bench-grpo; then
+      step "bench grpo-step $shape"
+      sqlrl bench grpo-step --shape "$shape" --weights nf4 --prompts 8 --samples-per-prompt 8 --prompt-len 384 \
+        --new-tokens 256 --micro-batch "${SQLRL_GPU_MICRO_BATCH:-8}" --lora-rank 16 --json \
+        2> "$out/bench-grpo-$shape.log" | tee "$out/bench-grpo-$shape.txt"
+      [ "${PIPESTATUS[0]}" -eq 0 ] || { status=1; tail -5 "$out/bench-grpo-$shape.log"; }
+    fi
   done
 fi
 
 step "summary"
 grep -hE "^(PASS|FAIL)|kernel tests failed|tests passed|tests failed" "$out/kernel-tests.txt" "$out/ctest.log" \
   "$out/reference-check.txt" 2>/dev/null | tail -40
-grep -h "tokens/s" "$out"/bench-*.txt 2>/dev/null
+grep -hE "tokens/s|per step" "$out"/bench-*.txt 2>/dev/null
 exit $status

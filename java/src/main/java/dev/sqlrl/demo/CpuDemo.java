@@ -82,16 +82,20 @@ public final class CpuDemo {
         return summary;
     }
 
-    private RunConfig config(Path modelDir, Path dataDir) {
-        String yaml;
+    /** The demo's config as bundled in the jar (configs/demo_cpu.yaml). */
+    public static String bundledConfigYaml() {
         try (InputStream in = CpuDemo.class.getResourceAsStream(CONFIG_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("the jar lacks " + CONFIG_RESOURCE + ": rebuild it");
             }
-            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private RunConfig config(Path modelDir, Path dataDir) {
+        String yaml = bundledConfigYaml();
         List<String> all = new ArrayList<>();
         all.add("model.path=" + modelDir);
         all.add("data.path=" + dataDir);

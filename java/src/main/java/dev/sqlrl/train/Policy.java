@@ -62,13 +62,24 @@ public final class Policy implements AutoCloseable {
         if (section.threads() > 0) {
             NativeRuntime.setThreads(section.threads());
         }
-        NativeModel model = ModelLoader.load(dir, section.weights(), section.device());
+        return around(config, ModelLoader.load(dir, section.weights(), section.device()));
+    }
+
+    /**
+     * The run's policy around a model built elsewhere (the benchmarks' random weights of a named shape):
+     * tokenizer and prompts from config.model().path(), the model's settings from the model section.
+     * Takes ownership of the model (closed here if this fails).
+     */
+    public static Policy around(RunConfig config, NativeModel model) {
+        ModelSection section = config.model();
+        Path dir = section.path();
         try {
             model.setCheckpointing(section.gradientCheckpointing());
             model.setLogprobChunk(section.logprobChunk());
             TextTokenizer tokenizer = TextTokenizer.load(dir, model.config().vocabSize());
+            List<Integer> eos = model.config().eosTokenIds();
             ChatTemplate chatTemplate = config.prompt().useChatTemplate() ? ChatTemplate.fromModelDir(dir)
-                    : ChatTemplate.plain(tokenizer.decode(new int[] {model.config().eosTokenIds().getFirst()}, false));
+                    : ChatTemplate.plain(eos.isEmpty() ? "" : tokenizer.decode(new int[] {eos.getFirst()}, false));
             PromptBuilder prompts = promptBuilder(config.prompt(), config.data().schema(), chatTemplate);
             var l = config.lora();
             return new Policy(dir, model, tokenizer, prompts, chatTemplate,

@@ -67,6 +67,30 @@ class BenchCommandTest {
     }
 
     @Test
+    void grpoStepRunsTheTrainersStepWithItsTimeSplit() throws Exception {
+        ModelCommandsTest.Result res = ModelCommandsTest.run("bench", "grpo-step", "--shape", "tiny", "--device", "cpu",
+                "--threads", "1", "--prompts", "2", "--samples-per-prompt", "4", "--prompt-len", "24", "--new-tokens", "16",
+                "--micro-batch", "4", "--steps", "1", "--set", "grpo.loss_type=grpo", "--json");
+        assertEquals(0, res.code(), res.err());
+        JsonNode r = res.lastLineJson();
+        assertEquals(8, r.get("completions").asInt());
+        assertEquals("grpo", r.get("loss_type").asText());
+        long tokens = r.get("completion_tokens").asLong();
+        assertTrue(tokens > 0 && tokens <= 8 * 16, r.toString());
+        double parts = r.get("sample_s").asDouble() + r.get("reward_s").asDouble() + r.get("reference_s").asDouble()
+                + r.get("update_s").asDouble();
+        assertTrue(r.get("sample_s").asDouble() > 0 && r.get("update_s").asDouble() > 0, r.toString());
+        // beta 0.04 by default: the reference pass runs.
+        assertTrue(r.get("reference_s").asDouble() > 0, r.toString());
+        assertTrue(parts <= r.get("step_s").asDouble() * 1.01, r.toString());
+
+        ModelCommandsTest.Result bad = ModelCommandsTest.run("bench", "grpo-step", "--shape", "tiny", "--device", "cpu",
+                "--prompts", "2", "--samples-per-prompt", "3", "--micro-batch", "4");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("must divide the 6 completions"), bad.err());
+    }
+
+    @Test
     void namedShapesCarryTheHuggingFaceBaseline() throws Exception {
         // The 0.5B shape on CPU is affordable for a two-token run; the baseline rides along for comparison.
         ModelCommandsTest.Result res = ModelCommandsTest.run("bench", "sample", "--shape", "qwen2.5-0.5b", "--device", "cpu",

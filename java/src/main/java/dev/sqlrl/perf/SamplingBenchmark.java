@@ -3,7 +3,6 @@ package dev.sqlrl.perf;
 import dev.sqlrl.model.Completion;
 import dev.sqlrl.model.NativeModel;
 import dev.sqlrl.model.SamplingParams;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -54,16 +53,16 @@ public final class SamplingBenchmark {
         for (int r = 0; r < settings.repeats(); r++) {
             long start = System.nanoTime();
             generate(model, prompts, settings, 1, adapters);
-            prefill[r] = seconds(start);
+            prefill[r] = Timings.secondsSince(start);
             start = System.nanoTime();
             List<Completion> completions = generate(model, prompts, settings, settings.newTokens(), adapters);
-            total[r] = seconds(start);
+            total[r] = Timings.secondsSince(start);
             generated = completions.stream().mapToLong(c -> c.tokens().length).sum();
             progress.accept(String.format("run %d/%d: prefill %.3f s, %d tokens in %.3f s", r + 1, settings.repeats(),
                     prefill[r], generated, total[r]));
         }
-        double prefillSeconds = median(prefill);
-        double totalSeconds = median(total);
+        double prefillSeconds = Timings.median(prefill);
+        double totalSeconds = Timings.median(total);
         double decodeStep = Math.max(1e-9, (totalSeconds - prefillSeconds) / (settings.newTokens() - 1));
         // Rows attend the prompt plus, on average, half the new tokens during decode.
         double context = settings.promptLen() + settings.newTokens() / 2.0;
@@ -85,16 +84,5 @@ public final class SamplingBenchmark {
             for (int i = 0; i < prompt.length; i++) prompt[i] = random.nextInt(vocab);
         }
         return prompts;
-    }
-
-    static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -63,7 +63,7 @@ public final class TrainStepBenchmark {
             double[] split = new double[3];
             long start = System.nanoTime();
             step(model, sequences, promptLens, grads, s + 2, split);
-            total[s] = SamplingBenchmark.seconds(start);
+            total[s] = Timings.secondsSince(start);
             forward[s] = split[0];
             backward[s] = split[1];
             optimizer[s] = split[2];
@@ -72,9 +72,9 @@ public final class TrainStepBenchmark {
         }
         long tokens = (long) settings.batch() * settings.sequenceLen();
         long completionTokens = (long) settings.batch() * settings.completionLen();
-        double stepSeconds = SamplingBenchmark.median(total);
-        return new Result(SamplingBenchmark.median(forward), SamplingBenchmark.median(backward),
-                SamplingBenchmark.median(optimizer), stepSeconds, tokens, tokens / stepSeconds,
+        double stepSeconds = Timings.median(total);
+        return new Result(Timings.median(forward), Timings.median(backward),
+                Timings.median(optimizer), stepSeconds, tokens, tokens / stepSeconds,
                 completionTokens / stepSeconds, model.memory().devicePeak());
     }
 
@@ -84,14 +84,14 @@ public final class TrainStepBenchmark {
         for (int[][] micro : microBatches) {
             long start = System.nanoTime();
             model.logprobs(micro, promptLens, true, 1.0, true);
-            split[0] += SamplingBenchmark.seconds(start);
+            split[0] += Timings.secondsSince(start);
             start = System.nanoTime();
             model.backward(grads);
-            split[1] += SamplingBenchmark.seconds(start);
+            split[1] += Timings.secondsSince(start);
         }
         long start = System.nanoTime();
         // The learning rate is irrelevant to the time; small so that the random model stays finite.
         model.adamwStep(1e-5, 0.9, 0.999, 1e-8, 0.0, 1.0, adamStep);
-        split[2] = SamplingBenchmark.seconds(start);
+        split[2] = Timings.secondsSince(start);
     }
 }

@@ -5,12 +5,12 @@ import dev.sqlrl.config.RunConfig;
 import dev.sqlrl.data.Example;
 import dev.sqlrl.data.Prompt;
 import dev.sqlrl.model.NativeModel;
+import dev.sqlrl.perf.Timings;
 import dev.sqlrl.train.AdamWOptimizer;
 import dev.sqlrl.train.NonFiniteGuard;
 import dev.sqlrl.train.Policy;
 import dev.sqlrl.train.TrainingData;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -59,7 +59,7 @@ public final class GrpoStepBenchmark {
             for (int s = 0; s < steps; s++) {
                 long start = System.nanoTime();
                 last = new GrpoStep(policy, grpo, loss, optimizer, rewards, config.seed(), s + 2).run(prompts, guard);
-                total[s] = (System.nanoTime() - start) / 1e9;
+                total[s] = Timings.secondsSince(start);
                 Map<String, Object> m = last.metrics();
                 sample[s] = seconds(m, "time/sample_s");
                 reward[s] = seconds(m, "time/reward_s");
@@ -70,18 +70,11 @@ public final class GrpoStepBenchmark {
             }
         }
         long tokens = last.completions().stream().mapToLong(c -> c.tokens().length).sum();
-        return new Result(median(total), median(sample), median(reward), median(reference), median(update),
-                last.completions().size(), tokens, last.metrics());
+        return new Result(Timings.median(total), Timings.median(sample), Timings.median(reward),
+                Timings.median(reference), Timings.median(update), last.completions().size(), tokens, last.metrics());
     }
 
     private static double seconds(Map<String, Object> metrics, String key) {
         return ((Number) metrics.get(key)).doubleValue();
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -1,0 +1,77 @@
+package dev.sqlrl.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sqlrl.UserInputException;
+import dev.sqlrl.model.Device;
+import dev.sqlrl.model.NativeModel;
+import dev.sqlrl.model.WeightMode;
+import dev.sqlrl.perf.DecodeRoofline;
+import dev.sqlrl.perf.SamplingBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sqlrl bench sample}: batched sampling throughput and its decode roofline. */
+@Command(name = "sample", mixinStandardHelpOptions = true,
+        description = "Batched sampling: prefill time, ms per decode step, tokens/s, peak memory and the decode roofline.")
+final class BenchSampleCommand extends ModelBenchCommand {
+    @Option(names = "--batch", defaultValue = "64", description = "Rows sampled together (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--samples-per-prompt", defaultValue = "1", paramLabel = "K",
+            description = "Rows per prompt sharing its prefill, as GRPO's groups (default: ${DEFAULT-VALUE}).")
+    int samplesPerPrompt;
+
+    @Option(names = "--prompt-len", defaultValue = "384") int promptLen;
+    @Option(names = "--new-tokens", defaultValue = "256") int newTokens;
+    @Option(names = "--temperature", defaultValue = "1.0") double temperature;
+    @Option(names = "--top-p", defaultValue = "1.0") double topP;
+    @Option(names = "--top-k", defaultValue = "0") int topK;
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Override
+    void measure(NativeModel model, Device on, ObjectNode result) {
+        SamplingBenchmark.Settings settings;
+        try {
+            settings = new SamplingBenchmark.Settings(batch, samplesPerPrompt, promptLen, newTokens, temperature, topP,
+                    topK, seed, repeats);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage());
+        }
+        double bandwidth = bandwidth(on);
+        // The KV cache holds the compute dtype: bf16 on CUDA (fp32 weights excepted), fp32 on CPU.
+        int kvBytes = on == Device.CUDA && model.weightMode() != WeightMode.FP32 ? 2 : 4;
+        SamplingBenchmark.Result r = SamplingBenchmark.run(model, settings, bandwidth, kvBytes,
+                line -> System.err.println("bench: " + line));
+        result.put("batch", batch);
+        result.put("samples_per_prompt", samplesPerPrompt);
+        result.put("prompt_len", promptLen);
+        result.put("new_tokens", newTokens);
+        result.put("generated_tokens", r.generatedTokens());
+        result.put("tokens_per_s", r.tokensPerSecond());
+        result.put("prefill_ms", r.prefillSeconds() * 1e3);
+        result.put("decode_ms_per_step", r.decodeSecondsPerStep() * 1e3);
+        result.put("total_s", r.totalSeconds());
+        result.put("device_peak_bytes", r.devicePeakBytes());
+        DecodeRoofline roof = r.roofline();
+        ObjectNode roofline = result.putObject("roofline");
+        roofline.put("bytes_per_decode_step", roof.bytesPerStep());
+        roofline.put("weight_bytes", roof.weightBytes());
+        roofline.put("lora_bytes", roof.loraBytes());
+        roofline.put("kv_cache_bytes", roof.kvCacheBytes());
+        roofline.put("bandwidth_bytes_per_s", roof.bandwidthBytesPerSecond());
+        roofline.put("ms_per_decode_step", roof.secondsPerStep() * 1e3);
+        roofline.put("fraction_of_roofline", r.fractionOfRoofline());
+    }
+
+    @Override
+    void printSummary(ObjectNode r) {
+        JsonNode roof = r.get("roofline");
+        System.out.printf("sample %s %s: %,.0f tokens/s (%d x %d new tokens), prefill %.1f ms, decode %.2f ms/step"
+                        + " (roofline %.2f ms: %.0f%%), %s%n",
+                r.get("shape").asText(), r.get("weights").asText(), r.get("tokens_per_s").asDouble(), batch, newTokens,
+                r.get("prefill_ms").asDouble(), r.get("decode_ms_per_step").asDouble(), roof.get("ms_per_decode_step").asDouble(),
+                100 * roof.get("fraction_of_roofline").asDouble(), peak(r));
+    }
+}

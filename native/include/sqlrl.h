@@ -137,6 +137,14 @@ SQLRL_API int32_t sqlrl_model_finalize_random(void* model, uint64_t seed);
 SQLRL_API void sqlrl_model_free(void* model);
 /* Per-layer gradient checkpointing during sqlrl_logprobs with keep_graph (default on). */
 SQLRL_API int32_t sqlrl_model_set_checkpointing(void* model, int32_t enabled);
+/*
+ * Dense sampling (default off): during each sqlrl_generate, the bf16 / NF4 base weights are expanded once
+ * into dense matrices of the compute dtype and freed when the call returns, so that decode steps do not
+ * dequantize again. Faster decode at the price of a transient dense copy of the projections
+ * (2 bytes per parameter on CUDA, 4 on CPU). On CPU the results are identical either way; on CUDA small
+ * batches otherwise go through the fused NF4 GEMV, so they may differ within bf16 rounding.
+ */
+SQLRL_API int32_t sqlrl_model_set_dense_sampling(void* model, int32_t enabled);
 /* Rows of hidden states per chunk of the vocabulary projection in sqlrl_logprobs (default 256). */
 SQLRL_API int32_t sqlrl_model_set_logprob_chunk(void* model, int32_t rows);
 /*

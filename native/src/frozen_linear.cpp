@@ -74,6 +74,9 @@ FrozenLinear FrozenLinear::random(int64_t out_features, int64_t in_features, int
 }
 
 at::Tensor FrozenLinear::apply(const at::Tensor& x, const at::Tensor& bias) const {
+  if (held_dense_.defined()) {
+    return bias.defined() ? at::linear(x, held_dense_, bias) : at::linear(x, held_dense_);
+  }
   if (mode_ == SQLRL_WEIGHTS_NF4 && cuda_kernels::available() && codes_.is_cuda()) {
     cuda_kernels::Nf4Absmax absmax{&absmax_, &absmax_codes_, &absmax_scales_, absmax_offset_};
     at::Tensor rows = x.reshape({-1, in_features_});
@@ -93,7 +96,20 @@ at::Tensor FrozenLinear::apply(const at::Tensor& x, const at::Tensor& bias) cons
   return bias.defined() ? at::linear(x, dense(), bias) : at::linear(x, dense());
 }
 
+void FrozenLinear::hold_dense() {
+  if (held_dense_.defined()) return;
+  if (mode_ == SQLRL_WEIGHTS_NF4 && cuda_kernels::available() && codes_.is_cuda()) {
+    cuda_kernels::Nf4Absmax absmax{&absmax_, &absmax_codes_, &absmax_scales_, absmax_offset_};
+    held_dense_ = cuda_kernels::nf4_dequantize_bf16(codes_, absmax, out_features_, in_features_).to(compute_dtype_);
+  } else {
+    held_dense_ = dense();
+  }
+}
+
+void FrozenLinear::release_dense() { held_dense_ = at::Tensor(); }
+
 at::Tensor FrozenLinear::dense() const {
+  if (held_dense_.defined()) return held_dense_;
   if (mode_ != SQLRL_WEIGHTS_NF4) return weight_.to(compute_dtype_);
   return dequantize_nf4().to(compute_dtype_);
 }

@@ -28,6 +28,11 @@ class FrozenLinear {
   at::Tensor apply(const at::Tensor& x, const at::Tensor& bias) const;
   int64_t bytes() const;
 
+  // For the length of a generate call: keep dense() materialized, so that each decode step reads the
+  // dense matrix instead of dequantizing again (a dense copy of the weights held meanwhile).
+  void hold_dense();
+  void release_dense();
+
  private:
   at::Tensor dequantize_nf4() const;
   at::Tensor block_absmax() const;
@@ -42,6 +47,7 @@ class FrozenLinear {
   at::Tensor absmax_codes_;    // NF4 with double quantization: int8 [out * in / 64]
   at::Tensor absmax_scales_;   //   fp32, one per block of 256 absmax values
   float absmax_offset_ = 0.0f;  //   the mean subtracted before quantizing them
+  at::Tensor held_dense_;       // hold_dense(): dense() in the compute dtype, until release_dense()
 };
 
 constexpr int32_t kNf4BlockSize = 64;

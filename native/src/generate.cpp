@@ -53,11 +53,32 @@ Draw draw(const at::Tensor& logits, const SamplingSettings& settings, at::Genera
   out.logprobs = at::log_softmax(scaled, -1).gather(1, out.tokens.unsqueeze(1)).squeeze(1);
   return out;
 }
+// Dense copies of the frozen weights for the length of one generate call (model.dense_sampling).
+class HeldDenseWeights {
+ public:
+  explicit HeldDenseWeights(Model& model) : model_(model) {
+    if (!model_.dense_sampling) return;
+    for (DecoderLayerWeights& layer : model_.layers) {
+      for (FrozenLinear& linear : layer.projections) linear.hold_dense();
+    }
+  }
+  ~HeldDenseWeights() {
+    for (DecoderLayerWeights& layer : model_.layers) {
+      for (FrozenLinear& linear : layer.projections) linear.release_dense();
+    }
+  }
+  HeldDenseWeights(const HeldDenseWeights&) = delete;
+  HeldDenseWeights& operator=(const HeldDenseWeights&) = delete;
+
+ private:
+  Model& model_;
+};
 }  // namespace
 
 Generation generate(Model& model, const at::Tensor& prompts, const std::vector<int64_t>& prompt_lens,
                     const SamplingSettings& settings) {
   c10::NoGradGuard no_grad;
+  HeldDenseWeights held(model);
   const ModelConfig& config = model.config;
   ForwardMode mode{model.adapters_active(settings.use_adapters), false, 0};
   int64_t prompt_count = prompts.size(0), prompt_width = prompts.size(1);

@@ -57,6 +57,7 @@ struct Model {
   bool lora_enabled = true;
 
   bool checkpointing = true;
+  bool dense_sampling = false;  // sqlrl_model_set_dense_sampling
   int64_t logprob_chunk = 256;
   uint64_t next_dropout_seed = 0x5eed;
   std::unique_ptr<PendingGraph> pending;

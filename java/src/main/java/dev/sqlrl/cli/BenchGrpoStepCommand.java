@@ -80,6 +80,7 @@ final class BenchGrpoStepCommand extends ModelBenchCommand {
             List<String> keys = new ArrayList<>(List.of(
                     "model.path=" + work.resolve("tokenizer"), "data.path=" + work.resolve("data"),
                     "output_dir=" + work, "seed=" + seed, "model.gradient_checkpointing=true",
+                    "model.dense_sampling=" + denseSampling,
                     "lora.rank=" + loraRank, "lora.alpha=" + 2 * loraRank, "lora.dropout=0.0",
                     "grpo.prompts_per_step=" + prompts, "grpo.num_generations=" + samplesPerPrompt,
                     "grpo.max_completion_length=" + newTokens, "grpo.micro_batch_size=" + microBatch,

@@ -43,6 +43,10 @@ abstract class ModelBenchCommand implements Callable<Integer> {
             description = "LoRA rank on all seven projections, alpha 2R; 0: none (default: ${DEFAULT-VALUE}).")
     int loraRank;
 
+    @Option(names = "--dense-sampling",
+            description = "Hold the base weights dequantized while sampling (model.dense_sampling): faster decode, more memory.")
+    boolean denseSampling;
+
     @Option(names = "--seed", defaultValue = "0") long seed;
 
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads for native math (0: library default).")
@@ -70,8 +74,10 @@ abstract class ModelBenchCommand implements Callable<Integer> {
         result.put("weights", mode.name().toLowerCase(Locale.ROOT) + (doubleQuant ? "+dq" : ""));
         result.put("device", on.name().toLowerCase(Locale.ROOT));
         result.put("lora_rank", loraRank);
+        result.put("dense_sampling", denseSampling);
         long start = System.nanoTime();
         try (NativeModel model = RandomModels.create(modelShape, mode, on, doubleQuant, loraRank, seed)) {
+            model.setDenseSampling(denseSampling);
             System.err.printf("bench: %s %s on %s, random weights in %.1f s (%.2f GiB)%n", modelShape.id,
                     result.get("weights").asText(), result.get("device").asText(), (System.nanoTime() - start) / 1e9,
                     model.memory().weightBytes() / GIB);

@@ -13,9 +13,12 @@ public record ModelSection(
         @Key("Recompute each decoder layer's activations in backward instead of keeping them (less memory, ~30% more time).")
                 boolean gradientCheckpointing,
         @Key(value = "Rows of hidden states per chunk of the vocabulary projection when computing log-probs; "
-                + "bounds the logits held in memory at once.", min = 1) int logprobChunk) {
+                + "bounds the logits held in memory at once.", min = 1) int logprobChunk,
+        @Key("While sampling, hold the base weights dequantized (a transient dense copy: 2 bytes per parameter on CUDA) "
+                + "so that decode steps do not dequantize again: faster sampling for more memory.")
+                boolean denseSampling) {
 
     public static ModelSection defaults() {
-        return new ModelSection(null, WeightMode.NF4, Device.CUDA, 0, true, 256);
+        return new ModelSection(null, WeightMode.NF4, Device.CUDA, 0, true, 256, false);
     }
 }

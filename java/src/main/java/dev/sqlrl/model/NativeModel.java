@@ -99,6 +99,11 @@ public final class NativeModel implements AutoCloseable {
         call("sqlrl_model_set_checkpointing", SqlrlNative.modelSetCheckpointing(live(), enabled ? 1 : 0));
     }
 
+    /** Hold dense copies of the base weights during each generate call (see sqlrl_model_set_dense_sampling). */
+    public void setDenseSampling(boolean enabled) {
+        call("sqlrl_model_set_dense_sampling", SqlrlNative.modelSetDenseSampling(live(), enabled ? 1 : 0));
+    }
+
     public void setLogprobChunk(int rows) {
         call("sqlrl_model_set_logprob_chunk", SqlrlNative.modelSetLogprobChunk(live(), rows));
     }

@@ -76,6 +76,7 @@ public final class Policy implements AutoCloseable {
         try {
             model.setCheckpointing(section.gradientCheckpointing());
             model.setLogprobChunk(section.logprobChunk());
+            model.setDenseSampling(section.denseSampling());
             TextTokenizer tokenizer = TextTokenizer.load(dir, model.config().vocabSize());
             List<Integer> eos = model.config().eosTokenIds();
             ChatTemplate chatTemplate = config.prompt().useChatTemplate() ? ChatTemplate.fromModelDir(dir)

@@ -79,10 +79,15 @@ if [ -n "$archive" ]; then
   # The settings: B = 64, 384-token prompts, 256 new tokens, LoRA r = 16 on all projections, NF4 base.
   for shape in $shapes; do
     if wanted bench-sample; then
-      step "bench sample $shape"
-      sqlrl bench sample --shape "$shape" --weights nf4 --batch 64 --prompt-len 384 --new-tokens 256 \
-        --lora-rank 16 --json 2> "$out/bench-sample-$shape.log" | tee "$out/bench-sample-$shape.txt"
-      [ "${PIPESTATUS[0]}" -eq 0 ] || { status=1; tail -5 "$out/bench-sample-$shape.log"; }
+      # As stored (NF4 dequantized at each use), then with model.dense_sampling (bf16 copy held per call).
+      for variant in nf4 dense; do
+        step "bench sample $shape ($variant)"
+        extra=(); [ "$variant" = dense ] && extra=(--dense-sampling)
+        sqlrl bench sample --shape "$shape" --weights nf4 --batch 64 --prompt-len 384 --new-tokens 256 \
+          --lora-rank 16 "${extra[@]}" --json 2> "$out/bench-sample-$variant-$shape.log" \
+          | tee "$out/bench-sample-$variant-$shape.txt"
+        [ "${PIPESTATUS[0]}" -eq 0 ] || { status=1; tail -5 "$out/bench-sample-$variant-$shape.log"; }
+      done
     fi
     if wanted bench-train; then
       step "bench train-step $shape"

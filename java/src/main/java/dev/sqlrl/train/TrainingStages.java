@@ -23,7 +23,8 @@ public final class TrainingStages {
                                     long stopAfterStep) {
         TrainingData data = TrainingData.load(config.data());
         try (TrainingRun run = TrainingRun.create(config, stage.name().toLowerCase(), runDir)) {
-            return train(stage, run, data, false, initAdapter, stopAfterStep);
+            Optional<Path> kept = initAdapter.map(adapter -> run.folder().keepInitialAdapters(adapter));
+            return train(stage, run, data, false, kept, stopAfterStep);
         }
     }
 
@@ -31,7 +32,8 @@ public final class TrainingStages {
     public static StageResult resume(Stage stage, Path runDir, List<String> overrides, long stopAfterStep) {
         try (TrainingRun run = TrainingRun.resume(runDir, overrides)) {
             TrainingData data = TrainingData.load(run.config().data());
-            return train(stage, run, data, true, Optional.empty(), stopAfterStep);
+            // Without a complete checkpoint the stage starts over, from the adapters it first started from.
+            return train(stage, run, data, true, run.folder().initialAdapters(), stopAfterStep);
         }
     }
 

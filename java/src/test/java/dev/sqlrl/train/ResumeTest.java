@@ -71,6 +71,37 @@ class ResumeTest {
         assertSameAdapters(whole, rest);
     }
 
+    @Test
+    void aRunKilledBeforeItsFirstCheckpointResumesFromItsInitialAdapters() throws IOException {
+        RunConfig config = setup.config("grpo.steps=2", "grpo.prompts_per_step=2", "grpo.num_generations=2",
+                "grpo.micro_batch_size=2", "grpo.grad_accumulation=1", "grpo.max_completion_length=12",
+                "eval.every_n_steps=0", "eval.max_examples=2", "eval.max_new_tokens=8", "checkpoint.every_n_steps=1");
+        Path sftRun = dir.resolve("killed-init");
+        Path init = TrainingStages.start(Stage.SFT, setup.config("sft.max_steps=4", "sft.eval_every=0",
+                "eval.max_examples=1", "eval.max_new_tokens=4", "sft.optimizer.lr=5e-3"), sftRun, Optional.empty())
+                .bestAdapter();
+        StageResult whole = TrainingStages.start(Stage.GRPO, config, dir.resolve("killed-whole"), Optional.of(init));
+        Path killed = dir.resolve("killed-split");
+        TrainingStages.start(Stage.GRPO, config, killed, Optional.of(init), 1);
+        // As if killed before the first checkpoint was complete: none to resume from. The initial adapters'
+        // own folder is gone too (the SFT run was cleaned up): the run must not depend on it.
+        try (var checkpoints = Files.list(killed.resolve("checkpoints"))) {
+            for (Path checkpoint : checkpoints.toList()) deleteTree(checkpoint);
+        }
+        deleteTree(sftRun);
+        StageResult rest = TrainingStages.resume(Stage.GRPO, killed, List.of(), Long.MAX_VALUE);
+
+        assertEquals(series(whole.runDir(), "grpo", "reward"), series(rest.runDir(), "grpo", "reward"));
+        assertEquals(series(whole.runDir(), "grpo", "loss"), series(rest.runDir(), "grpo", "loss"));
+        assertSameAdapters(whole, rest);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var files = Files.walk(root)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
     private static List<Object> series(Path runDir, String stage, String metric) {
         return MetricsLog.read(runDir.resolve("metrics.jsonl")).stream()
                 .filter(r -> stage.equals(r.get("stage")))

@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +21,7 @@ import java.util.stream.Stream;
  * metrics.jsonl    {@link MetricsLog}
  * samples.jsonl    {@link SamplesLog}
  * checkpoints/     {@link CheckpointStore}: step-000100/, step-000200/, ...
+ * init-adapter/    the adapters the stage started from (e.g. the SFT stage's best), when it did
  * plots/           {@link RunPlots}
  * summary.json     final numbers, written when the run ends
  * </pre>
@@ -87,6 +90,46 @@ public final class RunFolder {
 
     public Path checkpointsDir() {
         return dir.resolve("checkpoints");
+    }
+
+    public Path initialAdaptersDir() {
+        return dir.resolve("init-adapter");
+    }
+
+    /**
+     * Copies the PEFT folder the stage starts from into the run (init-adapter/, complete or absent: copied
+     * under a hidden name, then renamed), so that resuming before the first checkpoint starts from the same
+     * adapters even when their original folder has moved or gone. Returns the copy.
+     */
+    public Path keepInitialAdapters(Path adapterDir) {
+        if (!Files.isDirectory(adapterDir)) {
+            throw new UserInputException("adapter folder " + adapterDir + " does not exist");
+        }
+        Path target = initialAdaptersDir();
+        Path temp = dir.resolve(".init-adapter.tmp");
+        try (Stream<Path> files = Files.list(adapterDir)) {
+            DurableFiles.deleteRecursively(temp);
+            Files.createDirectories(temp);
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path copy = temp.resolve(file.getFileName());
+                Files.copy(file, copy);
+                DurableFiles.syncFile(copy);
+            }
+            DurableFiles.syncDirectory(temp);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            DurableFiles.syncDirectory(dir);
+            return target;
+        } catch (IOException e) {
+            DurableFiles.deleteQuietly(temp);
+            throw new UserInputException("cannot copy the initial adapters " + adapterDir + " into " + target + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The initial adapters kept by {@link #keepInitialAdapters}, if the run started from some. */
+    public Optional<Path> initialAdapters() {
+        Path kept = initialAdaptersDir();
+        return Files.isDirectory(kept) ? Optional.of(kept) : Optional.empty();
     }
 
     public Path plotsDir() {

@@ -3,10 +3,10 @@ package dev.sqlrl.train;
 import dev.sqlrl.config.RunConfig;
 import dev.sqlrl.data.Dataset;
 import dev.sqlrl.data.Example;
+import dev.sqlrl.eval.EvaluationFiles;
 import dev.sqlrl.eval.EvaluationReport;
 import dev.sqlrl.eval.ModelEvaluator;
 import dev.sqlrl.generation.SqlGenerator;
-import dev.sqlrl.train.run.MetricsLog;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +36,21 @@ public final class StageEvaluation implements AutoCloseable {
     }
 
     /**
-     * Evaluates after {@code step} of {@code stage}: records the eval metrics, adds EX to the progress line's
+     * Evaluates after {@code step} of {@code stage}: records the eval metrics, writes the predictions, results
+     * and report into the run's evals/STAGE-step-N/ (as `sqlrl eval` does), adds EX to the progress line's
      * {@code shown} metrics, and returns the state after the evaluation with its EX (the checkpoint's score).
      */
-    public Evaluated evaluateAt(String stage, long step, long seed, TrainingState state, MetricsLog metrics,
+    public Evaluated evaluateAt(String stage, long step, long seed, TrainingState state, TrainingRun run,
                                 Map<String, String> shown) {
         long start = System.nanoTime();
         EvaluationReport report = run(seed);
-        metrics.write(metrics(stage, step, report, (System.nanoTime() - start) / 1e9));
+        run.metrics().write(metrics(stage, step, report, (System.nanoTime() - start) / 1e9));
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("stage", stage);
+        settings.put("step", Long.toString(step));
+        settings.put("split", dataset.split());
+        settings.put("vote_k", Integer.toString(config.eval().voteK()));
+        EvaluationFiles.write(run.folder().evaluationDir(stage, step), report, settings);
         shown.put("ex", String.format("%.3f", report.ex()));
         return new Evaluated(state.afterEvaluation(report.ex()), report.ex());
     }

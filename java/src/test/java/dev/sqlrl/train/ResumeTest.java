@@ -49,6 +49,14 @@ class ResumeTest {
         assertEquals(series(whole.runDir(), "sft", "grad_norm"), series(rest.runDir(), "sft", "grad_norm"));
         assertEquals(6, series(rest.runDir(), "sft", "loss").size(), "one record per step, none repeated");
         assertSameAdapters(whole, rest);
+
+        // The final evaluation's answers are in the run folder, as `sqlrl eval` writes them.
+        Path eval = rest.runDir().resolve("evals").resolve("sft-step-000006");
+        assertEquals(2, Files.readAllLines(eval.resolve("predictions.jsonl")).size());
+        List<String> results = Files.readAllLines(eval.resolve("results.jsonl"));
+        assertEquals(2, results.size());
+        assertTrue(results.getFirst().contains("\"ex\""), results.getFirst());
+        assertTrue(Files.readString(eval.resolve("report.md")).contains("| step | 6 |"));
     }
 
     @Test

@@ -125,7 +125,7 @@ public final class GrpoTrainer {
                 OptionalDouble score = OptionalDouble.empty();
                 if (evaluate) {
                     StageEvaluation.Evaluated evaluated = evaluation.evaluateAt(STAGE, step,
-                            Seeds.derive(config.seed(), EVAL_SEEDS, step), state, run.metrics(), shown);
+                            Seeds.derive(config.seed(), EVAL_SEEDS, step), state, run, shown);
                     state = evaluated.state();
                     score = OptionalDouble.of(evaluated.ex());
                 }

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
  * samples.jsonl    {@link SamplesLog}
  * checkpoints/     {@link CheckpointStore}: step-000100/, step-000200/, ...
  * init-adapter/    the adapters the stage started from (e.g. the SFT stage's best), when it did
+ * evals/           one folder per evaluation during training: sft-step-000120/ predictions.jsonl, results.jsonl, report.md
  * plots/           {@link RunPlots}
  * summary.json     final numbers, written when the run ends
  * </pre>
@@ -90,6 +91,11 @@ public final class RunFolder {
 
     public Path checkpointsDir() {
         return dir.resolve("checkpoints");
+    }
+
+    /** Where the evaluation after {@code step} of {@code stage} writes its predictions, results and report. */
+    public Path evaluationDir(String stage, long step) {
+        return dir.resolve("evals").resolve(String.format("%s-step-%06d", stage, step));
     }
 
     public Path initialAdaptersDir() {

@@ -103,7 +103,7 @@ public final class SftTrainer {
                 OptionalDouble score = OptionalDouble.empty();
                 if (evaluate) {
                     StageEvaluation.Evaluated evaluated = evaluation.evaluateAt(STAGE, step,
-                            Seeds.derive(config.seed(), EVAL_SEEDS, step), state, run.metrics(), shown);
+                            Seeds.derive(config.seed(), EVAL_SEEDS, step), state, run, shown);
                     state = evaluated.state();
                     score = OptionalDouble.of(evaluated.ex());
                 }

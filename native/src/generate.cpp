@@ -10,6 +10,10 @@
 namespace sqlrl {
 
 namespace {
+// CUDA decode steps between checks that all rows have stopped: each check waits for the device, which
+// would otherwise run ahead of the host. On the CPU there is nothing to wait for: every step checks.
+constexpr int64_t kCudaStopCheckInterval = 8;
+
 struct Draw {
   at::Tensor tokens;    // int64 [rows]
   at::Tensor logprobs;  // fp32 [rows]: under the temperature-scaled distribution, before filtering
@@ -125,6 +129,7 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   at::Tensor finished = at::zeros({rows}, on_device.dtype(at::kBool));
   int64_t longest_prompt = *std::max_element(prompt_lens.begin(), prompt_lens.end());
 
+  int64_t stop_check_interval = model.device.is_cuda() ? kCudaStopCheckInterval : 1;
   for (int64_t step = 0; step < settings.max_new_tokens; ++step) {
     Draw next = draw(logits, settings, generator, step);
     at::Tensor active = finished.logical_not();
@@ -132,7 +137,10 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
     out_logprobs.select(1, step).copy_(next.logprobs.masked_fill(finished, 0));
     lengths += active.to(at::kLong);
     finished = finished.logical_or(at::isin(next.tokens, stop_ids));
-    if (step + 1 == settings.max_new_tokens || finished.all().item<bool>()) break;
+    if (step + 1 == settings.max_new_tokens) break;
+    // Never without stop ids; steps past the last stop are masked out, so the outputs are the same either way.
+    bool check_stops = !settings.stop_ids.empty() && (step + 1) % stop_check_interval == 0;
+    if (check_stops && finished.all().item<bool>()) break;
 
     // Decode: each row's new token sits at its own position prompt_len + step; finished rows run
     // along (their outputs are no longer recorded).

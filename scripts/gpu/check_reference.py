@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
 """Checks the Java app on a CUDA libsqlrl against the Hugging Face reference fixtures (../shared/reference
-layout): completion log-probs with and without the PEFT adapter, and 10 greedy tokens, through the stable
-CLI (`sqlrl logprobs`, `sqlrl generate`). Runs on the GPU machine (python3, no Java build tools there).
+layout): completion log-probs with and without the PEFT adapter, the LoRA gradients of their sum, and 10
+greedy tokens, through the stable CLI (`sqlrl logprobs [--lora-grads-out]`, `sqlrl generate`). Runs on
+the GPU machine (python3, no Java build tools there).
 
 fp32 on CUDA must match the reference within 1e-4 (max abs), as on CPU. bf16 on CUDA computes in bf16
 (8 mantissa bits: ~0.4% per operation), so it is held to 0.1 nats against the fp32 reference. NF4 moves
 log-probs by up to ~1.5 nats on these random models (the CPU suite measures that), so CUDA NF4 is
 compared with the CPU NF4 run of the same binary (same codes, bit-identical dequantization; the
-difference is bf16 compute), also within 0.1. Greedy tokens are compared in fp32. The measured errors
+difference is bf16 compute), also within 0.1. fp32 LoRA gradients must be within 1e-4 relative L2 of
+adapter_grads.safetensors, tensor by tensor. Greedy tokens are compared in fp32. The measured errors
 are printed and saved whether or not they pass: they are the numbers to record.
 Usage: check_reference.py JAVA SQLRL_JAR REFERENCE_DIR OUT_DIR [DEVICE]   (DEVICE: cuda, or cpu to try
 the script itself on a machine without a GPU)
 Exit 0 if every check passed."""
 import json
+import math
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +39,29 @@ def max_abs(got, want):
         for g, w in zip(g_row, w_row, strict=True):
             worst = max(worst, abs(g - w))
     return worst
+
+
+def read_f32_safetensors(path):
+    """name -> list of floats; only what these fixtures hold (F32, little-endian)."""
+    data = Path(path).read_bytes()
+    header_len = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8:8 + header_len])
+    body = data[8 + header_len:]
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        if info["dtype"] != "F32":
+            raise ValueError(f"{path}: {name} is {info['dtype']}, expected F32")
+        start, end = info["data_offsets"]
+        out[name] = struct.unpack(f"<{(end - start) // 4}f", body[start:end])
+    return out
+
+
+def relative_l2(got, want):
+    diff = sum((g - w) ** 2 for g, w in zip(got, want, strict=True))
+    norm = sum(w * w for w in want)
+    return math.sqrt(diff / norm) if norm > 0 else math.sqrt(diff)
 
 
 def main():
@@ -64,9 +91,25 @@ def main():
                 except Exception as e:  # a failed run is a failed check, with its reason
                     error, passed = str(e), False
                 ok &= passed
-                results.append({"model": model.name, "check": f"logprobs {weights} {'adapter' if adapter else 'base'} vs "
+                results.append({"model": model.name, "check": f"logprobs (max abs) {weights} {'adapter' if adapter else 'base'} vs "
                                          + ("HF reference" if against_reference else "CPU " + weights),
-                                "max_abs_error": error, "bound": bound, "passed": passed})
+                                "error": error, "bound": bound, "passed": passed})
+        grads = out / f"{model.name}-lora-grads.safetensors"
+        try:
+            sqlrl(java, jar, "logprobs", "--model", str(model), "--adapter", str(model / "adapter"), "--device",
+                  device_under_test, "--weights", "fp32", "--input", str(seqs), "--out",
+                  str(out / f"{model.name}-grads-logprobs.json"), "--lora-grads-out", str(grads))
+            want = read_f32_safetensors(model / "adapter_grads.safetensors")
+            got = read_f32_safetensors(grads)
+            if set(got) != set(want):
+                raise ValueError(f"tensor names differ: {sorted(set(got) ^ set(want))}")
+            error = max(relative_l2(got[name], want[name]) for name in want)
+            passed = error <= 1e-4
+        except Exception as e:
+            error, passed = str(e), False
+        ok &= passed
+        results.append({"model": model.name, "check": "LoRA gradients fp32 vs HF reference (max relative L2)",
+                        "error": error, "bound": 1e-4, "passed": passed})
         for i, (prompt, want) in enumerate(zip(ref["prompts"], ref["greedy"])):
             try:
                 line = sqlrl(java, jar, "generate", "--model", str(model), "--device", device_under_test, "--weights", "fp32",
@@ -81,7 +124,7 @@ def main():
                             "passed": passed})
     (out / "reference-check.json").write_text(json.dumps(results, indent=1))
     for r in results:
-        detail = f"max abs {r['max_abs_error']} (bound {r['bound']})" if "bound" in r else f"tokens {r['got']}"
+        detail = f"{r['error']} (bound {r['bound']})" if "bound" in r else f"tokens {r['got']}"
         print(f"{'PASS' if r['passed'] else 'FAIL'} {r['model']} {r['check']}: {detail}")
     return 0 if ok else 1
 

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlrl.UserInputException;
 import dev.sqlrl.model.NativeModel;
+import dev.sqlrl.model.safetensors.SafetensorsWriter;
+import dev.sqlrl.model.safetensors.TensorDtype;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,12 +33,22 @@ public final class LogprobsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT.json")
     Path out;
 
+    @Option(names = "--lora-grads-out", paramLabel = "GRADS.safetensors",
+            description = "Also write the gradients of the summed completion log-probs w.r.t. every LoRA A and B "
+                    + "(fp32, PEFT's key names, as the reference fixtures' adapter_grads.safetensors); needs --adapter.")
+    Path loraGradsOut;
+
     @Override
     public Integer call() throws IOException {
         Request request = readRequest(input);
+        if (loraGradsOut != null && modelOptions.adapter == null) {
+            throw new UserInputException("--lora-grads-out needs --adapter (the gradients are the adapter's)");
+        }
         float[][] logprobs;
         try (NativeModel model = modelOptions.load()) {
-            logprobs = model.logprobs(request.sequences(), request.promptLens(), modelOptions.adapter != null, 1.0, false);
+            boolean grads = loraGradsOut != null;
+            logprobs = model.logprobs(request.sequences(), request.promptLens(), modelOptions.adapter != null, 1.0, grads);
+            if (grads) writeLoraGradients(model, logprobs, loraGradsOut);
         }
         ObjectNode root = JSON.createObjectNode();
         ArrayNode all = root.putArray("logprobs");
@@ -48,6 +61,26 @@ public final class LogprobsCommand implements Callable<Integer> {
         JSON.writeValue(out.toFile(), root);
         System.out.println("wrote " + out + " (" + logprobs.length + " sequences)");
         return 0;
+    }
+
+    /** d(sum of all completion log-probs)/d(each LoRA tensor), written as safetensors. */
+    private static void writeLoraGradients(NativeModel model, float[][] logprobs, Path file) throws IOException {
+        float[][] ones = new float[logprobs.length][];
+        for (int i = 0; i < ones.length; i++) {
+            ones[i] = new float[logprobs[i].length];
+            Arrays.fill(ones[i], 1f);
+        }
+        model.zeroGrad();
+        model.backward(ones);
+        SafetensorsWriter writer = new SafetensorsWriter();
+        for (NativeModel.LoraTensor t : model.loraTensors()) {
+            writer.addFloats(t.name(), TensorDtype.F32, new long[] {t.rows(), t.cols()},
+                    model.readLora(t, NativeModel.LoraBuffer.GRAD));
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        writer.write(file);
+        System.out.println("wrote " + file + " (" + model.loraTensors().size() + " LoRA gradients)");
     }
 
     record Request(int[][] sequences, int[] promptLens) {}

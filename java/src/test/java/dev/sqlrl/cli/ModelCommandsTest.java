@@ -72,6 +72,36 @@ class ModelCommandsTest {
     }
 
     @Test
+    void logprobsCommandWritesTheLoraGradientsOfTheReference() throws Exception {
+        Path ref = TestPaths.reference("tiny-qwen2");
+        JsonNode r = JSON.readTree(ref.resolve("reference.json").toFile());
+        Path input = dir.resolve("seqs-grads.json");
+        JSON.writeValue(input.toFile(), JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set(
+                "sequences", r.get("sequences")).set("prompt_lens", r.get("prompt_lens")));
+        Path grads = dir.resolve("grads.safetensors");
+        Result res = run("logprobs", "--model", ref.toString(), "--adapter", ref.resolve("adapter").toString(),
+                "--input", input.toString(), "--out", dir.resolve("lp.json").toString(), "--lora-grads-out", grads.toString());
+        assertEquals(0, res.code(), res.err());
+        try (var got = dev.sqlrl.model.safetensors.SafetensorsFile.open(grads);
+             var want = dev.sqlrl.model.safetensors.SafetensorsFile.open(ref.resolve("adapter_grads.safetensors"))) {
+            assertEquals(want.tensors().keySet(), got.tensors().keySet());
+            for (String name : want.tensors().keySet()) {
+                float[] w = want.floats(name), g = got.floats(name);
+                double diff = 0, norm = 0;
+                for (int i = 0; i < w.length; i++) {
+                    diff += (w[i] - g[i]) * (double) (w[i] - g[i]);
+                    norm += w[i] * (double) w[i];
+                }
+                assertTrue(Math.sqrt(diff / norm) <= 1e-4, name + ": relative L2 " + Math.sqrt(diff / norm));
+            }
+        }
+        Result noAdapter = run("logprobs", "--model", ref.toString(), "--input", input.toString(), "--out",
+                dir.resolve("lp2.json").toString(), "--lora-grads-out", grads.toString());
+        assertEquals(2, noAdapter.code());
+        assertTrue(noAdapter.err().contains("--lora-grads-out needs --adapter"), noAdapter.err());
+    }
+
+    @Test
     void generateFromTextAndTokenIds() throws Exception {
         Path model = dir.resolve("tiny");
         assertEquals(0, run("init-model", "--arch", "qwen2", "--out", model.toString()).code());

@@ -4,7 +4,8 @@
 # and the native tests), the kernel micro-benchmarks and, when prepare-gpu-run.sh's archive is given,
 # the Java app on the GPU-built library: the reference check (check_reference.py) and the `sqlrl bench`
 # runs of the issue's targets. Results go to $OUT (default ./gpu-results).
-# SQLRL_GPU_STEPS picks steps (default all): build,ctest,kernel-bench,reference,bench-sample,bench-train,bench-grpo
+# SQLRL_GPU_STEPS picks steps (default all):
+#   build,ctest,sanitizer,kernel-bench,reference,bench-sample,bench-train,bench-grpo
 # SQLRL_GPU_SHAPES picks the bench shapes (default: qwen2.5-0.5b qwen2.5-1.5b qwen2.5-7b).
 # The build folder (default build/gpu-native, inside the checkout) is reused by later calls.
 # Usage: scripts/gpu/run-on-gpu.sh [build/gpu-run/sqlrl-gpu-run.tar.xz]
@@ -13,7 +14,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out=${OUT:-$root/gpu-results}
 build=${SQLRL_GPU_BUILD_DIR:-$root/build/gpu-native}
 archive=${1:-}
-steps=",${SQLRL_GPU_STEPS:-build,ctest,kernel-bench,reference,bench-sample,bench-train,bench-grpo},"
+steps=",${SQLRL_GPU_STEPS:-build,ctest,sanitizer,kernel-bench,reference,bench-sample,bench-train,bench-grpo},"
 shapes=${SQLRL_GPU_SHAPES:-qwen2.5-0.5b qwen2.5-1.5b qwen2.5-7b}
 mkdir -p "$out"
 status=0
@@ -47,6 +48,23 @@ ctest --test-dir "$build" --output-on-failure --timeout 600 2>&1 | tee "$out/cte
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 # ctest shows a test's output only on failure: keep the kernel tests' PASS lines too.
 "$build/native/cuda/sqlrl_cuda_kernel_tests" > "$out/kernel-tests.txt" 2>&1 || status=1
+fi
+
+if wanted sanitizer; then
+  # compute-sanitizer over the kernel tests: memcheck (out-of-bounds, misaligned) and racecheck (shared memory).
+  sanitizer=$(command -v compute-sanitizer || echo "${CUDA_HOME:-/usr/local/cuda}/bin/compute-sanitizer")
+  for tool in memcheck racecheck; do
+    step "compute-sanitizer --tool $tool"
+    if [ -x "$sanitizer" ]; then
+      timeout "${SQLRL_GPU_SANITIZER_TIMEOUT:-480}" "$sanitizer" --tool "$tool" --error-exitcode 9 \
+        "$build/native/cuda/sqlrl_cuda_kernel_tests" > "$out/sanitizer-$tool.txt" 2>&1
+      code=$?
+      tail -3 "$out/sanitizer-$tool.txt"
+      [ $code -eq 0 ] || { echo "run-on-gpu: compute-sanitizer $tool exited $code" | tee -a "$out/sanitizer-$tool.txt"; status=1; }
+    else
+      echo "run-on-gpu: compute-sanitizer not found" | tee "$out/sanitizer-$tool.txt"
+    fi
+  done
 fi
 
 if wanted kernel-bench; then

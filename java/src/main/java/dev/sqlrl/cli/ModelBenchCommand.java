@@ -61,10 +61,6 @@ abstract class ModelBenchCommand implements Callable<Integer> {
         Device on = Device.parse(device);
         WeightMode mode = WeightMode.parse(weights);
         if (threads > 0) NativeRuntime.setThreads(threads);
-        if (on == Device.CUDA && !NativeRuntime.cudaAvailable()) {
-            throw new UserInputException("--device cuda, but this libsqlrl (" + NativeRuntime.version()
-                    + ") has no CUDA device; build it against a CUDA libtorch (benchmarks/README.md) or use --device cpu");
-        }
         if (doubleQuant && mode != WeightMode.NF4) throw new UserInputException("--double-quant needs --weights nf4");
         ObjectNode result = JSON.createObjectNode();
         result.put("benchmark", spec.name());

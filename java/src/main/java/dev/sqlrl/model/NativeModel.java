@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.sqlrl.UserInputException;
 import dev.sqlrl.bindings.SqlrlNative;
 import dev.sqlrl.model.safetensors.TensorDtype;
 import java.lang.foreign.Arena;
@@ -46,6 +47,11 @@ public final class NativeModel implements AutoCloseable {
 
     /** Creates an empty native model; weights are uploaded with {@link #setWeight}, then {@link #finalizeWeights}. */
     public static NativeModel create(ModelConfig c, WeightMode mode, Device device, boolean doubleQuant) {
+        if (device == Device.CUDA && !NativeRuntime.cudaAvailable()) {
+            throw new UserInputException("device cuda was asked for, but this libsqlrl (" + NativeRuntime.version()
+                    + ") sees no CUDA device: build it against a CUDA libtorch (benchmarks/README.md) or run on cpu"
+                    + " (--device cpu, or --set model.device=cpu for training)");
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
             int arch = c.architecture() == ModelConfig.Architecture.QWEN2 ? SqlrlNative.ARCH_QWEN2 : SqlrlNative.ARCH_LLAMA;

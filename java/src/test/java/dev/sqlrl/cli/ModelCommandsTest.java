@@ -133,6 +133,12 @@ class ModelCommandsTest {
                 "--greedy", "--max-new-tokens", "2");
         assertEquals(2, range.code());
         assertTrue(range.err().contains("999") && !range.err().contains("\tat "), range.err());
+        if (!dev.sqlrl.model.NativeRuntime.cudaAvailable()) {
+            Result cuda = run("generate", "--model", TestPaths.reference("tiny-qwen2").toString(), "--token-ids", "1,2",
+                    "--greedy", "--max-new-tokens", "2", "--device", "cuda");
+            assertEquals(2, cuda.code(), cuda.err());
+            assertTrue(cuda.err().contains("cuda") && cuda.err().contains("cpu") && !cuda.err().contains("\tat "), cuda.err());
+        }
         Result version = run("--version");
         assertEquals(0, version.code());
         assertTrue(version.out().contains("sqlrl") && version.out().contains("native: 0.1.0"), version.out());

@@ -1,6 +1,7 @@
 package dev.sqlrl.train.run;
 
 import dev.sqlrl.UserInputException;
+import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,23 +29,30 @@ public final class RunPlots {
     private static final int HEIGHT = 500;
     /** Past this many points per series, markers hide the line they sit on. */
     private static final int MAX_POINTS_WITH_MARKERS = 60;
+    /** More series than this and the legend moves to the right, one name per line. */
+    private static final int MAX_SERIES_WITH_LEGEND_BELOW = 4;
 
-    /** @param yPattern a DecimalFormat pattern for the y axis, or null for XChart's choice */
-    private record ChartSpec(String fileName, String title, String yAxis, String yPattern, Predicate<String> includes) {
+    /**
+     * @param yPattern a DecimalFormat pattern for the y axis, or null for XChart's choice
+     * @param smoothed a key whose trailing mean is drawn too (per-step values of a noisy metric hide its
+     *                 trend), or null
+     */
+    private record ChartSpec(String fileName, String title, String yAxis, String yPattern, Predicate<String> includes,
+                             String smoothed) {
         static ChartSpec of(String fileName, String title, String yAxis, String... keys) {
             List<String> list = List.of(keys);
-            return new ChartSpec(fileName, title, yAxis, null, list::contains);
+            return new ChartSpec(fileName, title, yAxis, null, list::contains, null);
         }
 
         /** Learning rates span decades (1e-6 warmup to 1e-4): plain decimals would print them all as 0. */
         ChartSpec scientific() {
-            return new ChartSpec(fileName, title, yAxis, "0.0#E0", includes);
+            return new ChartSpec(fileName, title, yAxis, "0.0#E0", includes, smoothed);
         }
     }
 
     private static final List<ChartSpec> CHARTS = List.of(
             new ChartSpec("reward", "Reward", "mean reward", null, key -> key.equals(MetricKeys.REWARD)
-                    || key.startsWith(MetricKeys.REWARD_COMPONENT_PREFIX)),
+                    || key.startsWith(MetricKeys.REWARD_COMPONENT_PREFIX), MetricKeys.REWARD),
             ChartSpec.of("ex", "Execution accuracy", "EX", MetricKeys.EVAL_EX, MetricKeys.TRAIN_SAMPLE_EX),
             ChartSpec.of("kl", "KL to the reference", "k3 KL", MetricKeys.KL),
             ChartSpec.of("loss", "Loss", "loss", MetricKeys.LOSS),
@@ -92,10 +100,29 @@ public final class RunPlots {
         return written;
     }
 
-    private record Series(List<Double> steps, List<Double> values) {
+    record Series(List<Double> steps, List<Double> values) {
         Series() {
             this(new ArrayList<>(), new ArrayList<>());
         }
+    }
+
+    /** Steps per point of the trailing mean: a tenth of the run, at least 5. */
+    static int smoothingWindow(int points) {
+        return Math.max(5, points / 10);
+    }
+
+    /** At each point, the mean of it and the window - 1 points before it (fewer at the start). */
+    static Series trailingMean(Series series, int window) {
+        Series mean = new Series();
+        double sum = 0;
+        List<Double> values = series.values();
+        for (int i = 0; i < values.size(); i++) {
+            sum += values.get(i);
+            if (i >= window) sum -= values.get(i - window);
+            mean.steps().add(series.steps().get(i));
+            mean.values().add(sum / Math.min(i + 1, window));
+        }
+        return mean;
     }
 
     /**
@@ -131,10 +158,24 @@ public final class RunPlots {
         if (spec.yPattern() != null) {
             chart.getStyler().setYAxisDecimalPattern(spec.yPattern());
         }
+        if (series.size() > MAX_SERIES_WITH_LEGEND_BELOW) {
+            // One row of names below the chart would run off its sides.
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+            chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+        }
+        Series noisy = spec.smoothed() == null ? null : series.get(spec.smoothed());
         series.forEach((name, points) -> {
-            XYSeries drawn = chart.addSeries(name, points.steps(), points.values());
+            XYSeries line = chart.addSeries(name, points.steps(), points.values());
             if (points.steps().size() > MAX_POINTS_WITH_MARKERS) {
-                drawn.setMarker(SeriesMarkers.NONE);
+                line.setMarker(SeriesMarkers.NONE);
+            }
+            if (points == noisy && points.steps().size() > smoothingWindow(points.steps().size())) {
+                int window = smoothingWindow(points.steps().size());
+                Series mean = trailingMean(points, window);
+                XYSeries trend = chart.addSeries(name + ", mean of last " + window, mean.steps(), mean.values());
+                trend.setMarker(SeriesMarkers.NONE);
+                trend.setLineColor(Color.BLACK);
+                trend.setLineWidth(3f);
             }
         });
         return chart;

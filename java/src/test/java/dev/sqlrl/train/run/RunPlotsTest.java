@@ -74,6 +74,16 @@ class RunPlotsTest {
     }
 
     @Test
+    void theRewardTrendIsATrailingMean() {
+        RunPlots.Series reward = new RunPlots.Series(List.of(1.0, 2.0, 3.0, 4.0, 5.0), List.of(0.0, 1.0, 0.5, 1.0, 0.0));
+        RunPlots.Series mean = RunPlots.trailingMean(reward, 2);
+        assertEquals(reward.steps(), mean.steps());
+        assertEquals(List.of(0.0, 0.5, 0.75, 0.75, 0.5), mean.values());
+        assertEquals(5, RunPlots.smoothingWindow(20));
+        assertEquals(10, RunPlots.smoothingWindow(100));
+    }
+
+    @Test
     void chartsOnlyWhatIsPresent() throws Exception {
         Path metrics = temp.resolve("metrics.jsonl");
         Files.writeString(metrics, "{\"step\":0,\"stage\":\"eval\",\"eval/ex\":0.25}\n"

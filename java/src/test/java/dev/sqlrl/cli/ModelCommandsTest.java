@@ -49,13 +49,18 @@ class ModelCommandsTest {
         }
     }
 
+    /** The logprobs command's input file for a reference fixture's sequences. */
+    private static Path writeSequences(JsonNode reference, Path file) throws Exception {
+        JSON.writeValue(file.toFile(), JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set(
+                "sequences", reference.get("sequences")).set("prompt_lens", reference.get("prompt_lens")));
+        return file;
+    }
+
     @Test
     void logprobsCommandReproducesTheReference() throws Exception {
         Path ref = TestPaths.reference("tiny-llama");
         JsonNode r = JSON.readTree(ref.resolve("reference.json").toFile());
-        Path input = dir.resolve("seqs.json");
-        JSON.writeValue(input.toFile(), JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set(
-                "sequences", r.get("sequences")).set("prompt_lens", r.get("prompt_lens")));
+        Path input = writeSequences(r, dir.resolve("seqs.json"));
         Path out = dir.resolve("out.json");
         Result res = run("logprobs", "--model", ref.toString(), "--adapter", ref.resolve("adapter").toString(),
                 "--input", input.toString(), "--out", out.toString());
@@ -74,10 +79,7 @@ class ModelCommandsTest {
     @Test
     void logprobsCommandWritesTheLoraGradientsOfTheReference() throws Exception {
         Path ref = TestPaths.reference("tiny-qwen2");
-        JsonNode r = JSON.readTree(ref.resolve("reference.json").toFile());
-        Path input = dir.resolve("seqs-grads.json");
-        JSON.writeValue(input.toFile(), JSON.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set(
-                "sequences", r.get("sequences")).set("prompt_lens", r.get("prompt_lens")));
+        Path input = writeSequences(JSON.readTree(ref.resolve("reference.json").toFile()), dir.resolve("seqs-grads.json"));
         Path grads = dir.resolve("grads.safetensors");
         Result res = run("logprobs", "--model", ref.toString(), "--adapter", ref.resolve("adapter").toString(),
                 "--input", input.toString(), "--out", dir.resolve("lp.json").toString(), "--lora-grads-out", grads.toString());

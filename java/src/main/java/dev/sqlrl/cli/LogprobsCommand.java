@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlrl.UserInputException;
+import dev.sqlrl.UserJsonFiles;
 import dev.sqlrl.model.NativeModel;
 import dev.sqlrl.model.safetensors.SafetensorsWriter;
 import dev.sqlrl.model.safetensors.TensorDtype;
@@ -86,13 +87,7 @@ public final class LogprobsCommand implements Callable<Integer> {
     record Request(int[][] sequences, int[] promptLens) {}
 
     static Request readRequest(Path file) {
-        if (!Files.isRegularFile(file)) throw new UserInputException("missing file: " + file);
-        JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UserInputException(file + " is not valid JSON: " + e.getMessage(), e);
-        }
+        JsonNode root = UserJsonFiles.read(file);
         JsonNode seqs = root.path("sequences");
         JsonNode lens = root.path("prompt_lens");
         if (!seqs.isArray() || seqs.isEmpty()) throw new UserInputException(file + ": 'sequences' must be a non-empty list of id lists");

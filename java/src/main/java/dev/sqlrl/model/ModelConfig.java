@@ -1,9 +1,8 @@
 package dev.sqlrl.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlrl.UserInputException;
-import java.io.IOException;
+import dev.sqlrl.UserJsonFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,20 +48,12 @@ public record ModelConfig(
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public static ModelConfig read(Path modelDir) {
         Path file = modelDir.resolve("config.json");
         if (!Files.isRegularFile(file)) {
             throw new UserInputException("missing file: " + file + " (is " + modelDir + " a Hugging Face model folder?)");
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UserInputException(file + " is not valid JSON: " + e.getMessage(), e);
-        }
-        return parse(root, file.toString());
+        return parse(UserJsonFiles.read(file), file.toString());
     }
 
     static ModelConfig parse(JsonNode root, String where) {

@@ -1,11 +1,10 @@
 package dev.sqlrl.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlrl.UserInputException;
+import dev.sqlrl.UserJsonFiles;
 import dev.sqlrl.model.safetensors.SafetensorsFile;
 import dev.sqlrl.model.safetensors.TensorInfo;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import java.util.Set;
  * code without a copy; names and shapes are checked here first so errors name the file and tensor.
  */
 public final class ModelLoader {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Tensors HF checkpoints may carry that the model does not use. */
     private static final Set<String> IGNORABLE_SUFFIXES = Set.of("rotary_emb.inv_freq");
 
@@ -78,12 +76,7 @@ public final class ModelLoader {
         if (!Files.isRegularFile(index)) {
             throw new UserInputException("missing file: " + single + " (nor " + index.getFileName() + " for sharded weights)");
         }
-        JsonNode map;
-        try {
-            map = JSON.readTree(index.toFile()).path("weight_map");
-        } catch (IOException e) {
-            throw new UserInputException(index + " is not valid JSON: " + e.getMessage(), e);
-        }
+        JsonNode map = UserJsonFiles.read(index).path("weight_map");
         if (!map.isObject()) throw new UserInputException(index + " has no weight_map object");
         List<String> shards = new ArrayList<>();
         map.fields().forEachRemaining(e -> {

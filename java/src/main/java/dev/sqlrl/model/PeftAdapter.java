@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlrl.UserInputException;
+import dev.sqlrl.UserJsonFiles;
 import dev.sqlrl.model.safetensors.SafetensorsFile;
 import dev.sqlrl.model.safetensors.SafetensorsWriter;
 import dev.sqlrl.model.safetensors.TensorDtype;
@@ -35,13 +36,7 @@ public final class PeftAdapter {
     /** Reads adapter_config.json into a LoraConfig, rejecting PEFT features sqlrl does not implement. */
     public static LoraConfig readConfig(Path adapterDir) {
         Path file = adapterDir.resolve(CONFIG_FILE);
-        if (!Files.isRegularFile(file)) throw new UserInputException("missing file: " + file);
-        JsonNode c;
-        try {
-            c = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UserInputException(file + " is not valid JSON: " + e.getMessage(), e);
-        }
+        JsonNode c = UserJsonFiles.read(file);
         if (!"LORA".equals(c.path("peft_type").asText("LORA"))) {
             throw new UserInputException(file + ": peft_type '" + c.path("peft_type").asText() + "' is not supported (LORA only)");
         }

@@ -2,10 +2,9 @@ package dev.sqlrl.model.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlrl.UserInputException;
+import dev.sqlrl.UserJsonFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +14,6 @@ import java.util.Map;
  * transformers uses), so ids match what Python produces. Thread-safe for encode/decode.
  */
 public final class TextTokenizer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
         // DJL must never try the network: its native library is bundled in the jar.
@@ -35,13 +33,7 @@ public final class TextTokenizer implements AutoCloseable {
     /** Loads DIR/tokenizer.json; vocabSize (from config.json) bounds the ids, 0 skips that check. */
     public static TextTokenizer load(Path modelDir, int vocabSize) {
         Path file = modelDir.resolve("tokenizer.json");
-        if (!Files.isRegularFile(file)) throw new UserInputException("missing file: " + file);
-        JsonNode root;
-        try {
-            root = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UserInputException(file + " is not valid JSON: " + e.getMessage(), e);
-        }
+        JsonNode root = UserJsonFiles.read(file);
         int maxId = -1;
         JsonNode vocab = root.path("model").path("vocab");
         if (vocab.isObject()) {

@@ -1,11 +1,13 @@
 package dev.sqlrl.cli;
 
+import static dev.sqlrl.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sqlrl.cli.CliRun.Result;
 import dev.sqlrl.model.NativeRuntime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,7 @@ class BenchCommandTest {
 
     @Test
     void sampleReportsThroughputPrefillDecodeAndTheRoofline() throws Exception {
-        ModelCommandsTest.Result res = ModelCommandsTest.run("bench", "sample", "--shape", "tiny", "--device", "cpu",
+        Result res = run("bench", "sample", "--shape", "tiny", "--device", "cpu",
                 "--batch", "8", "--samples-per-prompt", "4", "--prompt-len", "24", "--new-tokens", "12", "--repeats", "2",
                 "--json");
         assertEquals(0, res.code(), res.err());
@@ -52,7 +54,7 @@ class BenchCommandTest {
 
     @Test
     void trainStepReportsTokensPerSecondAndItsSplit() throws Exception {
-        ModelCommandsTest.Result res = ModelCommandsTest.run("bench", "train-step", "--shape", "tiny", "--device", "cpu",
+        Result res = run("bench", "train-step", "--shape", "tiny", "--device", "cpu",
                 "--weights", "bf16", "--batch", "4", "--micro-batch", "2", "--prompt-len", "16", "--completion-len", "8",
                 "--steps", "2", "--json");
         assertEquals(0, res.code(), res.err());
@@ -68,7 +70,7 @@ class BenchCommandTest {
 
     @Test
     void grpoStepRunsTheTrainersStepWithItsTimeSplit() throws Exception {
-        ModelCommandsTest.Result res = ModelCommandsTest.run("bench", "grpo-step", "--shape", "tiny", "--device", "cpu",
+        Result res = run("bench", "grpo-step", "--shape", "tiny", "--device", "cpu",
                 "--threads", "1", "--prompts", "2", "--samples-per-prompt", "4", "--prompt-len", "24", "--new-tokens", "16",
                 "--micro-batch", "4", "--steps", "1", "--set", "grpo.loss_type=grpo", "--json");
         assertEquals(0, res.code(), res.err());
@@ -84,7 +86,7 @@ class BenchCommandTest {
         assertTrue(r.get("reference_s").asDouble() > 0, r.toString());
         assertTrue(parts <= r.get("step_s").asDouble() * 1.01, r.toString());
 
-        ModelCommandsTest.Result bad = ModelCommandsTest.run("bench", "grpo-step", "--shape", "tiny", "--device", "cpu",
+        Result bad = run("bench", "grpo-step", "--shape", "tiny", "--device", "cpu",
                 "--prompts", "2", "--samples-per-prompt", "3", "--micro-batch", "4");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("must divide the 6 completions"), bad.err());
@@ -93,7 +95,7 @@ class BenchCommandTest {
     @Test
     void namedShapesCarryTheHuggingFaceBaseline() throws Exception {
         // The 0.5B shape on CPU is affordable for a two-token run; the baseline rides along for comparison.
-        ModelCommandsTest.Result res = ModelCommandsTest.run("bench", "sample", "--shape", "qwen2.5-0.5b", "--device", "cpu",
+        Result res = run("bench", "sample", "--shape", "qwen2.5-0.5b", "--device", "cpu",
                 "--batch", "1", "--prompt-len", "4", "--new-tokens", "2", "--repeats", "1", "--lora-rank", "0", "--json");
         assertEquals(0, res.code(), res.err());
         JsonNode hf = res.lastLineJson().get("hf_baseline");
@@ -103,36 +105,36 @@ class BenchCommandTest {
 
     @Test
     void badInputIsAUserErrorWithAReason() {
-        ModelCommandsTest.Result shape = ModelCommandsTest.run("bench", "sample", "--shape", "qwen9", "--device", "cpu");
+        Result shape = run("bench", "sample", "--shape", "qwen9", "--device", "cpu");
         assertEquals(2, shape.code());
         assertTrue(shape.err().contains("unknown shape 'qwen9'") && shape.err().contains("qwen2.5-7b"), shape.err());
 
-        ModelCommandsTest.Result groups = ModelCommandsTest.run("bench", "sample", "--shape", "tiny", "--device", "cpu",
+        Result groups = run("bench", "sample", "--shape", "tiny", "--device", "cpu",
                 "--batch", "6", "--samples-per-prompt", "4");
         assertEquals(2, groups.code());
         assertTrue(groups.err().contains("multiple of the samples per prompt"), groups.err());
 
-        ModelCommandsTest.Result micro = ModelCommandsTest.run("bench", "train-step", "--shape", "tiny", "--device", "cpu",
+        Result micro = run("bench", "train-step", "--shape", "tiny", "--device", "cpu",
                 "--batch", "4", "--micro-batch", "3");
         assertEquals(2, micro.code());
         assertTrue(micro.err().contains("must divide the batch"), micro.err());
 
-        ModelCommandsTest.Result noLora = ModelCommandsTest.run("bench", "train-step", "--shape", "tiny", "--device", "cpu",
+        Result noLora = run("bench", "train-step", "--shape", "tiny", "--device", "cpu",
                 "--lora-rank", "0");
         assertEquals(2, noLora.code());
         assertTrue(noLora.err().contains("--lora-rank"), noLora.err());
 
-        ModelCommandsTest.Result dq = ModelCommandsTest.run("bench", "sample", "--shape", "tiny", "--device", "cpu",
+        Result dq = run("bench", "sample", "--shape", "tiny", "--device", "cpu",
                 "--weights", "bf16", "--double-quant");
         assertEquals(2, dq.code());
         assertTrue(dq.err().contains("--double-quant needs --weights nf4"), dq.err());
 
         if (!NativeRuntime.cudaAvailable()) {
-            ModelCommandsTest.Result cuda = ModelCommandsTest.run("bench", "sample", "--shape", "tiny");
+            Result cuda = run("bench", "sample", "--shape", "tiny");
             assertEquals(2, cuda.code());
             assertTrue(cuda.err().contains("device cuda") && cuda.err().contains("--device cpu"), cuda.err());
         }
-        for (ModelCommandsTest.Result r : new ModelCommandsTest.Result[] {shape, groups, micro, noLora, dq}) {
+        for (Result r : new Result[] {shape, groups, micro, noLora, dq}) {
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
     }

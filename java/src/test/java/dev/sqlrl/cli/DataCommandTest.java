@@ -1,41 +1,28 @@
 package dev.sqlrl.cli;
 
+import static dev.sqlrl.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sqlrl.cli.CliRun.Result;
 import dev.sqlrl.data.TestDatabases;
 import dev.sqlrl.data.TestResources;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DataCommandTest {
     @TempDir
     Path temp;
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new SqlrlCommand()).setExecutionExceptionHandler(new UserErrorHandler());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void statsOfTheSpiderSampleAsJson() throws Exception {
         Path sample = TestResources.spiderSample();
-        Run run = run("data", "stats", "--data", sample.toString(), "--split", "train", "--json");
-        assertEquals(0, run.exitCode(), run.err());
+        Result run = run("data", "stats", "--data", sample.toString(), "--split", "train", "--json");
+        assertEquals(0, run.code(), run.err());
         JsonNode stats = new ObjectMapper().readTree(run.out());
         assertEquals(1739, stats.get("examples").asInt());
         assertEquals(18, stats.get("databases").asInt());
@@ -51,8 +38,8 @@ class DataCommandTest {
     @Test
     void textReportOfBirdShowsDifficulty() throws Exception {
         Path bird = TestDatabases.birdMini(temp);
-        Run run = run("data", "stats", "--data", bird.toString(), "--split", "dev");
-        assertEquals(0, run.exitCode(), run.err());
+        Result run = run("data", "stats", "--data", bird.toString(), "--split", "dev");
+        assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("examples  3 over 1 databases"), run.out());
         assertTrue(run.out().contains("difficulty (dataset labels)\n  simple            1   33.3%\n  moderate          1   33.3%\n"
                 + "  challenging       1   33.3%"), run.out());
@@ -67,8 +54,8 @@ class DataCommandTest {
         Path model = Files.createDirectories(temp.resolve("model"));
         Files.copy(TestResources.resource("data/tokenizer/tokenizer.json"), model.resolve("tokenizer.json"));
         Files.copy(TestResources.resource("data/chat-templates/qwen2.5/tokenizer_config.json"), model.resolve("tokenizer_config.json"));
-        Run run = run("data", "stats", "--data", bird.toString(), "--split", "dev", "--tokenizer", model.toString(), "--json");
-        assertEquals(0, run.exitCode(), run.err());
+        Result run = run("data", "stats", "--data", bird.toString(), "--split", "dev", "--tokenizer", model.toString(), "--json");
+        assertEquals(0, run.code(), run.err());
         JsonNode prompt = new ObjectMapper().readTree(run.out()).get("promptTokens");
         assertEquals(3, prompt.get("count").asInt());
         assertTrue(prompt.get("min").asDouble() > 100, "schema + question + chat markup: " + prompt);
@@ -77,11 +64,11 @@ class DataCommandTest {
 
     @Test
     void badDatasetIsAOneLineUserError() {
-        Run run = run("data", "stats", "--data", temp.resolve("missing").toString());
-        assertEquals(2, run.exitCode());
+        Result run = run("data", "stats", "--data", temp.resolve("missing").toString());
+        assertEquals(2, run.code());
         assertEquals("sqlrl: " + temp.resolve("missing") + ": dataset folder not found", run.err().strip());
-        Run negative = run("data", "stats", "--data", temp.toString(), "--sample-values", "-1");
-        assertEquals(2, negative.exitCode());
+        Result negative = run("data", "stats", "--data", temp.toString(), "--sample-values", "-1");
+        assertEquals(2, negative.code());
         assertEquals("sqlrl: --sample-values must be 0 or more, got -1", negative.err().strip());
     }
 }

@@ -1,10 +1,12 @@
 package dev.sqlrl.cli;
 
+import static dev.sqlrl.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sqlrl.cli.CliRun.Result;
 import dev.sqlrl.model.NativeTests;
 import dev.sqlrl.train.run.MetricsLog;
 import java.nio.file.Files;
@@ -32,7 +34,7 @@ class DemoCommandTest {
     @Test
     void demoLearnsWithSftThenGrpoAndWritesItsSummary() throws Exception {
         Path out = dir.resolve("demo");
-        ModelCommandsTest.Result result = ModelCommandsTest.run("demo", "--out", out.toString());
+        Result result = run("demo", "--out", out.toString());
         assertEquals(0, result.code(), result.err());
         String[] lines = result.out().strip().split("\n");
         Path summaryFile = out.toAbsolutePath().resolve("summary.json");

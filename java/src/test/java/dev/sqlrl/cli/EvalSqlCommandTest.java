@@ -1,15 +1,14 @@
 package dev.sqlrl.cli;
 
+import static dev.sqlrl.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
+import dev.sqlrl.cli.CliRun.Result;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,24 +32,6 @@ class EvalSqlCommandTest {
         assumeTrue(Files.isDirectory(sample.resolve("database")), "shared/spider-sample not found at " + sample);
     }
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Run(code, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void scoresPairsWritesResultsInOrderAndReports() throws IOException {
         String gold = "SELECT count(*) FROM Aircraft";
@@ -68,10 +49,10 @@ class EvalSqlCommandTest {
         Path out = dir.resolve("results.jsonl");
         Path report = dir.resolve("report.md");
 
-        Run run = run("eval-sql", "--data", sample.toString(), "--predictions", preds.toString(), "--out", out.toString(),
+        Result run = run("eval-sql", "--data", sample.toString(), "--predictions", preds.toString(), "--out", out.toString(),
                 "--report", report.toString(), "--threads", "2");
 
-        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(0, run.code(), run.err());
         List<JsonNode> results = new ArrayList<>();
         for (String text : Files.readAllLines(out)) {
             results.add(JSON.readTree(text));
@@ -101,10 +82,10 @@ class EvalSqlCommandTest {
     void explicitTablesAndDatabaseFolderWorkLikeData() throws IOException {
         Path preds = dir.resolve("preds.jsonl");
         Files.writeString(preds, line("flight_1", "SELECT count(*) FROM Aircraft", "\"pred\": \"SELECT count(*) FROM Aircraft\"") + "\n");
-        Run run = run("eval-sql", "--tables", sample.resolve("tables.json").toString(), "--db-dir",
+        Result run = run("eval-sql", "--tables", sample.resolve("tables.json").toString(), "--db-dir",
                 sample.resolve("database").toString(), "--predictions", preds.toString(), "--out",
                 dir.resolve("r.jsonl").toString());
-        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(0, run.code(), run.err());
         assertTrue(run.out().lines().anyMatch(l -> l.matches("all\\s+1\\s+1\\.000\\s+1\\.000")), run.out());
     }
 
@@ -112,15 +93,15 @@ class EvalSqlCommandTest {
     void badInputExitsTwoWithFileAndLine() throws IOException {
         Path preds = dir.resolve("preds.jsonl");
         Files.writeString(preds, line("flight_1", "SELECT 1", "\"pred\": \"SELECT 1\"") + "\n{not json\n");
-        Run malformed = run("eval-sql", "--data", sample.toString(), "--predictions", preds.toString(), "--out",
+        Result malformed = run("eval-sql", "--data", sample.toString(), "--predictions", preds.toString(), "--out",
                 dir.resolve("r.jsonl").toString());
-        assertEquals(2, malformed.exitCode());
+        assertEquals(2, malformed.code());
         assertTrue(malformed.err().contains(preds + ":2: malformed JSON"), malformed.err());
 
         Files.writeString(preds, line("no_such_db", "SELECT 1", "\"pred\": \"SELECT 1\"") + "\n");
-        Run unknownDb = run("eval-sql", "--data", sample.toString(), "--predictions", preds.toString(), "--out",
+        Result unknownDb = run("eval-sql", "--data", sample.toString(), "--predictions", preds.toString(), "--out",
                 dir.resolve("r.jsonl").toString());
-        assertEquals(2, unknownDb.exitCode());
+        assertEquals(2, unknownDb.code());
         assertTrue(unknownDb.err().contains(preds + ":1: db_id 'no_such_db'"), unknownDb.err());
     }
 

@@ -1,35 +1,22 @@
 package dev.sqlrl.cli;
 
+import static dev.sqlrl.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlrl.cli.CliRun.Result;
 import dev.sqlrl.train.run.MetricsLog;
 import dev.sqlrl.train.run.RunFolder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class PlotCommandTest {
     @TempDir
     Path temp;
-
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new SqlrlCommand()).setExecutionExceptionHandler(new UserErrorHandler());
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private RunFolder runWithMetrics() {
         RunFolder folder = RunFolder.create(temp.resolve("run"));
@@ -45,8 +32,8 @@ class PlotCommandTest {
     @Test
     void rendersIntoThePlotsFolderAndPrintsEachPath() throws Exception {
         RunFolder folder = runWithMetrics();
-        Run run = run("plot", "--run", folder.dir().toString());
-        assertEquals(0, run.exitCode(), run.err());
+        Result run = run("plot", "--run", folder.dir().toString());
+        assertEquals(0, run.code(), run.err());
         List<String> printed = run.out().lines().toList();
         assertEquals(List.of(folder.plotsDir().resolve("reward.png").toString(), folder.plotsDir().resolve("ex.png").toString(),
                 folder.plotsDir().resolve("loss.png").toString()), printed);
@@ -59,8 +46,8 @@ class PlotCommandTest {
     void outChoosesAnotherFolder() {
         RunFolder folder = runWithMetrics();
         Path out = temp.resolve("elsewhere/charts");
-        Run run = run("plot", "--run", folder.dir().toString(), "--out", out.toString());
-        assertEquals(0, run.exitCode(), run.err());
+        Result run = run("plot", "--run", folder.dir().toString(), "--out", out.toString());
+        assertEquals(0, run.code(), run.err());
         assertTrue(run.out().startsWith(out.resolve("reward.png").toString()), run.out());
         assertTrue(Files.exists(out.resolve("loss.png")));
     }
@@ -68,16 +55,16 @@ class PlotCommandTest {
     @Test
     void missingRunIsAOneLineError() {
         Path missing = temp.resolve("nope");
-        Run run = run("plot", "--run", missing.toString());
-        assertEquals(2, run.exitCode());
+        Result run = run("plot", "--run", missing.toString());
+        assertEquals(2, run.code());
         assertEquals("sqlrl: run folder " + missing + " does not exist\n", run.err());
     }
 
     @Test
     void runWithoutMetricsIsAOneLineError() {
         RunFolder folder = RunFolder.create(temp.resolve("fresh"));
-        Run run = run("plot", "--run", folder.dir().toString());
-        assertEquals(2, run.exitCode());
+        Result run = run("plot", "--run", folder.dir().toString());
+        assertEquals(2, run.code());
         assertEquals("sqlrl: " + folder.dir() + " has no metrics.jsonl yet: the run has not logged a step\n", run.err());
     }
 
@@ -85,19 +72,19 @@ class PlotCommandTest {
     void emptyOrMalformedMetricsAreOneLineErrors() throws Exception {
         RunFolder folder = RunFolder.create(temp.resolve("broken"));
         Files.writeString(folder.metricsFile(), "");
-        Run empty = run("plot", "--run", folder.dir().toString());
-        assertEquals(2, empty.exitCode());
+        Result empty = run("plot", "--run", folder.dir().toString());
+        assertEquals(2, empty.code());
         assertEquals("sqlrl: " + folder.metricsFile() + " holds no metrics yet\n", empty.err());
 
         Files.writeString(folder.metricsFile(), "{\"step\":1,\"stage\":\"grpo\",\"loss\":0.5}\n{oops}\n");
-        Run malformed = run("plot", "--run", folder.dir().toString());
-        assertEquals(2, malformed.exitCode());
+        Result malformed = run("plot", "--run", folder.dir().toString());
+        assertEquals(2, malformed.code());
         assertTrue(malformed.err().startsWith("sqlrl: " + folder.metricsFile() + ":2: not a JSON object"), malformed.err());
         assertEquals(1, malformed.err().lines().count());
 
         Files.writeString(folder.metricsFile(), "{\"step\":1,\"stage\":\"grpo\",\"custom\":0.5}\n");
-        Run nothingCharted = run("plot", "--run", folder.dir().toString());
-        assertEquals(2, nothingCharted.exitCode());
+        Result nothingCharted = run("plot", "--run", folder.dir().toString());
+        assertEquals(2, nothingCharted.code());
         assertTrue(nothingCharted.err().contains("has none of the charted metrics"), nothingCharted.err());
     }
 }

@@ -72,6 +72,11 @@ public final class StageSetup {
         return evaluated || (every > 0 && step % every == 0) || step == totalSteps || step == stopAfterStep;
     }
 
+    /** Whether to evaluate after {@code step}: every {@code everyNSteps} (0: never) and at the last step. */
+    public static boolean evaluationDue(int everyNSteps, long step, long totalSteps) {
+        return (everyNSteps > 0 && step % everyNSteps == 0) || step == totalSteps;
+    }
+
     /** A sentence saying which checkpoint a stopped run can be resumed from. */
     public static String lastGood(TrainingRun run) {
         CheckpointStore store = run.checkpoints();

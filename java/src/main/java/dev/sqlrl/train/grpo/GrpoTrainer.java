@@ -120,8 +120,7 @@ public final class GrpoTrainer {
                 shown.put("reward", String.format("%.3f", (double) record.get("reward")));
                 shown.put("sample_ex", String.format("%.2f", (double) record.get("train/sample_ex")));
 
-                int evalEvery = config.eval().everyNSteps();
-                boolean evaluate = (evalEvery > 0 && step % evalEvery == 0) || step == totalSteps;
+                boolean evaluate = StageSetup.evaluationDue(config.eval().everyNSteps(), step, totalSteps);
                 OptionalDouble score = OptionalDouble.empty();
                 if (evaluate) {
                     StageEvaluation.Evaluated evaluated = evaluation.evaluateAt(STAGE, step,

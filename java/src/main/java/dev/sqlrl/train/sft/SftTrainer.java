@@ -99,7 +99,7 @@ public final class SftTrainer {
                 Map<String, String> shown = new LinkedHashMap<>();
                 shown.put("loss", String.format("%.4f", loss));
 
-                boolean evaluate = (sft.evalEvery() > 0 && step % sft.evalEvery() == 0) || step == totalSteps;
+                boolean evaluate = StageSetup.evaluationDue(sft.evalEvery(), step, totalSteps);
                 OptionalDouble score = OptionalDouble.empty();
                 if (evaluate) {
                     StageEvaluation.Evaluated evaluated = evaluation.evaluateAt(STAGE, step,

@@ -1,7 +1,6 @@
 #include "frozen_linear.h"
 
 #include "api_guard.h"
-#include "cuda_kernels.h"
 #include "nf4_codec.h"
 #include "torch_compat.h"
 
@@ -74,36 +73,21 @@ FrozenLinear FrozenLinear::random(int64_t out_features, int64_t in_features, int
 }
 
 at::Tensor FrozenLinear::apply(const at::Tensor& x, const at::Tensor& bias) const {
-  if (held_dense_.defined()) {
-    return bias.defined() ? at::linear(x, held_dense_, bias) : at::linear(x, held_dense_);
-  }
-  if (mode_ == SQLRL_WEIGHTS_NF4 && cuda_kernels::available() && codes_.is_cuda()) {
-    cuda_kernels::Nf4Absmax absmax{&absmax_, &absmax_codes_, &absmax_scales_, absmax_offset_};
-    at::Tensor rows = x.reshape({-1, in_features_});
-    at::Tensor y;
-    // The fused kernel has no autograd: only where no gradient has to flow back to x (decode).
-    if (rows.size(0) <= cuda_kernels::kGemvMaxRows && !(c10::GradMode::is_enabled() && x.requires_grad())) {
-      y = cuda_kernels::nf4_gemv_bf16(rows, codes_, absmax, out_features_).to(x.scalar_type());
-    } else {
-      at::Tensor weight = cuda_kernels::nf4_dequantize_bf16(codes_, absmax, out_features_, in_features_);
-      y = at::linear(rows, weight.to(x.scalar_type()));
-    }
-    if (bias.defined()) y = y + bias;
-    std::vector<int64_t> shape = x.sizes().vec();
-    shape.back() = out_features_;
-    return y.view(shape);
-  }
-  return bias.defined() ? at::linear(x, dense(), bias) : at::linear(x, dense());
+  // The fused kernel has no autograd: only where no gradient has to flow back to x (decode, reference passes).
+  bool fused = !held_dense_.defined() && mode_ == SQLRL_WEIGHTS_NF4 && cuda_kernels::available() && codes_.is_cuda() &&
+               x.numel() / in_features_ <= cuda_kernels::kGemvMaxRows &&
+               !(c10::GradMode::is_enabled() && x.requires_grad());
+  if (!fused) return bias.defined() ? at::linear(x, dense(), bias) : at::linear(x, dense());
+  at::Tensor y = cuda_kernels::nf4_gemv_bf16(x.reshape({-1, in_features_}), codes_, kernel_absmax(), out_features_)
+                     .to(x.scalar_type());
+  if (bias.defined()) y = y + bias;
+  std::vector<int64_t> shape = x.sizes().vec();
+  shape.back() = out_features_;
+  return y.view(shape);
 }
 
 void FrozenLinear::hold_dense() {
-  if (held_dense_.defined()) return;
-  if (mode_ == SQLRL_WEIGHTS_NF4 && cuda_kernels::available() && codes_.is_cuda()) {
-    cuda_kernels::Nf4Absmax absmax{&absmax_, &absmax_codes_, &absmax_scales_, absmax_offset_};
-    held_dense_ = cuda_kernels::nf4_dequantize_bf16(codes_, absmax, out_features_, in_features_).to(compute_dtype_);
-  } else {
-    held_dense_ = dense();
-  }
+  if (!held_dense_.defined()) held_dense_ = dense();
 }
 
 void FrozenLinear::release_dense() { held_dense_ = at::Tensor(); }
@@ -112,6 +96,10 @@ at::Tensor FrozenLinear::dense() const {
   if (held_dense_.defined()) return held_dense_;
   if (mode_ != SQLRL_WEIGHTS_NF4) return weight_.to(compute_dtype_);
   return dequantize_nf4().to(compute_dtype_);
+}
+
+cuda_kernels::Nf4Absmax FrozenLinear::kernel_absmax() const {
+  return cuda_kernels::Nf4Absmax{&absmax_, &absmax_codes_, &absmax_scales_, absmax_offset_};
 }
 
 at::Tensor FrozenLinear::block_absmax() const {
@@ -123,12 +111,16 @@ at::Tensor FrozenLinear::block_absmax() const {
                            kAbsmaxBlockSize, absmax.data_ptr<float>());
     return absmax;
   }
-  // Other devices: the same formula in tensor ops until native/cuda has its kernel.
+  // CUDA builds without native/cuda's kernels: the same formula in tensor ops.
   at::Tensor scales = absmax_scales_.repeat_interleave(kAbsmaxBlockSize).narrow(0, 0, blocks);
   return absmax_codes_.to(at::kFloat) / 127.0f * scales + absmax_offset_;
 }
 
 at::Tensor FrozenLinear::dequantize_nf4() const {
+  if (cuda_kernels::available() && codes_.is_cuda()) {
+    // bf16, bit-identical to the fp32 values below rounded to bf16 (CUDA computes in bf16 over NF4).
+    return cuda_kernels::nf4_dequantize_bf16(codes_, kernel_absmax(), out_features_, in_features_);
+  }
   int64_t n = out_features_ * in_features_;
   at::Tensor absmax = block_absmax();
   if (codes_.is_cpu()) {

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "cuda_kernels.h"
+
 namespace sqlrl {
 
 class FrozenLinear {
@@ -34,8 +36,10 @@ class FrozenLinear {
   void release_dense();
 
  private:
+  // NF4 values [out, in]: fp32 from the CPU codec, bf16 from native/cuda's kernel on CUDA.
   at::Tensor dequantize_nf4() const;
   at::Tensor block_absmax() const;
+  cuda_kernels::Nf4Absmax kernel_absmax() const;
 
   int32_t mode_ = 0;
   int64_t out_features_ = 0;

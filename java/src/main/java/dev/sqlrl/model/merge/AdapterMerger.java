@@ -58,7 +58,7 @@ public final class AdapterMerger {
             Map<String, AdapterModules.LoraModule> byBaseWeight = checkedModules(adapter, lora, weightFiles, modelDir);
             Path parent = outDir.toAbsolutePath().normalize().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempDirectory(parent, "." + outDir.getFileName() + ".tmp-");
+            Path tmp = dev.sqlrl.DurableFiles.newTempDirectory(parent, "." + outDir.getFileName() + ".tmp-");
             try {
                 List<String> merged = new ArrayList<>();
                 int copied = 0;

@@ -9,6 +9,7 @@ import dev.sqlrl.model.WeightMode;
 import dev.sqlrl.perf.DecodeRoofline;
 import dev.sqlrl.perf.SamplingBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sqlrl bench sample}: batched sampling throughput and its decode roofline. */
@@ -34,17 +35,9 @@ final class BenchSampleCommand extends ModelBenchCommand {
             description = "Tokens generated per row; stop ids are off so that every row runs to N (default: ${DEFAULT-VALUE}).")
     int newTokens;
 
-    @Option(names = "--temperature", defaultValue = "1.0", paramLabel = "T",
-            description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
-    double temperature;
+    @Mixin
+    SamplingOptions sampling;
 
-    @Option(names = "--top-p", defaultValue = "1.0", paramLabel = "P",
-            description = "Nucleus sampling threshold; 1.0 is off (default: ${DEFAULT-VALUE}).")
-    double topP;
-
-    @Option(names = "--top-k", defaultValue = "0", paramLabel = "K",
-            description = "Sample from the K most likely tokens; 0 is off (default: ${DEFAULT-VALUE}).")
-    int topK;
     @Option(names = "--repeats", defaultValue = "3", description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
     int repeats;
 
@@ -52,8 +45,8 @@ final class BenchSampleCommand extends ModelBenchCommand {
     void measure(NativeModel model, Device on, ObjectNode result) {
         SamplingBenchmark.Settings settings;
         try {
-            settings = new SamplingBenchmark.Settings(batch, samplesPerPrompt, promptLen, newTokens, temperature, topP,
-                    topK, seed, repeats);
+            settings = new SamplingBenchmark.Settings(batch, samplesPerPrompt, promptLen, newTokens, sampling.temperature,
+                    sampling.topP, sampling.topK, seed, repeats);
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage());
         }

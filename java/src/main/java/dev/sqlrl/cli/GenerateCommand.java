@@ -45,18 +45,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--greedy", description = "Greedy decoding (ignores the sampling options).")
     boolean greedy;
 
-    @Option(names = "--temperature", defaultValue = "1.0", paramLabel = "T",
-            description = "Sampling temperature: logits are divided by it (default: ${DEFAULT-VALUE}).")
-    double temperature;
-
-    @Option(names = "--top-p", defaultValue = "1.0", paramLabel = "P",
-            description = "Nucleus sampling: sample from the smallest set of tokens whose probability reaches P; 1.0 is off "
-                    + "(default: ${DEFAULT-VALUE}).")
-    double topP;
-
-    @Option(names = "--top-k", defaultValue = "0", paramLabel = "K",
-            description = "Sample from the K most likely tokens only; 0 is off (default: ${DEFAULT-VALUE}).")
-    int topK;
+    @Mixin
+    SamplingOptions sampling;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
             description = "Seed of the sampler: the same seed gives the same samples (default: ${DEFAULT-VALUE}).")
@@ -93,7 +83,8 @@ public final class GenerateCommand implements Callable<Integer> {
             List<Integer> stops = ignoreEos ? List.of() : model.config().eosTokenIds();
             try {
                 params = greedy ? new SamplingParams(true, 1.0, 0, 1.0, seed, maxNewTokens, numSamples, stops)
-                        : new SamplingParams(false, temperature, topK, topP, seed, maxNewTokens, numSamples, stops);
+                        : new SamplingParams(false, sampling.temperature, sampling.topK, sampling.topP, seed, maxNewTokens,
+                                numSamples, stops);
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(e.getMessage());
             }

@@ -55,7 +55,8 @@ check() {  # label include_root extra_flags... -- files...
 }
 
 status=0
-check cpu "$cache/libtorch-dev/usr/include" -- "$src"/native/src/*.cpp "$src"/native/tests/*.cpp || status=1
+check cpu "$cache/libtorch-dev/usr/include" -- "$src"/native/src/*.cpp "$src"/native/tests/*.cpp \
+  "$src"/native/tests/oracle/*.cpp "$src"/native/tests/torch/*.cpp || status=1
 cuda_include=""
 for candidate in "${CUDA_HOME:-/usr/local/cuda}/include" /usr/local/cuda/include /usr/include; do
   if [ -f "$candidate/cuda_runtime_api.h" ]; then cuda_include=$candidate; break; fi

@@ -3,7 +3,9 @@
 // No sort and no prefix scan: the top-k and top-p thresholds are found by radix selection over an
 // order-preserving 32-bit key of each scaled logit (4 passes of a 256-bin histogram each), top-p
 // with a histogram of probability mass in 2^-32 fixed point, so that integer atomics keep it
-// deterministic. The draw is the Gumbel-max trick: argmax over kept tokens of value + Gumbel noise,
+// deterministic. Ties at the top-p boundary are cut as transformers' TopPLogitsWarper cuts them (its stable
+// ascending sort drops tied tokens from the lowest index up): one more selection, over the tied tokens' indices.
+// The draw is the Gumbel-max trick: argmax over kept tokens of value + Gumbel noise,
 // the noise of token i coming from Philox at a counter made of (i / 4, row, step): the sampled token
 // follows softmax over the kept tokens exactly and does not depend on how threads split the row.
 #include <cub/block/block_reduce.cuh>
@@ -100,6 +102,7 @@ struct RadixState {
   unsigned long long histogram[kRadixBins];
   unsigned long long above;   // weight of the keys already known to be above the current prefix
   unsigned long long target;  // weight that keys >= the answer must reach
+  unsigned long long at;      // after the last pass: weight of the keys equal to the answer
   uint32_t prefix;            // the answer's bits found so far
 };
 
@@ -142,15 +145,41 @@ __device__ void choose_digit(RadixState& state, int shift, bool target_from_tota
     state.prefix |= static_cast<uint32_t>(digit) << shift;
     state.above = running;
     state.target = target;
+    state.at = state.histogram[digit];
   }
 }
 
-// The largest key v such that the weight of keys >= v (among keys >= floor_key) reaches the target:
-// by count (weight 1, target = k: the k-th largest value) or by mass (target = mass_fraction of the
-// candidates' mass: the top-p boundary). Called by all threads of the block.
+// Tokens at or above floor_key, keyed by their scaled logit, each weighing 1 or its mass.
 template <bool kByMass, typename T>
-__device__ uint32_t select_key(const ScaledRow<T>& row, int vocab, float row_max, uint32_t floor_key,
-                               unsigned long long count_target, float mass_fraction, RadixState& state) {
+struct LogitKeys {
+  ScaledRow<T> row;
+  float row_max;
+  uint32_t floor_key;
+  __device__ bool key(int i, uint32_t& out) const {
+    out = order_key(row(i));
+    return out >= floor_key;
+  }
+  __device__ unsigned long long weight(int i) const { return kByMass ? fixed_point_mass(row(i), row_max) : 1ull; }
+};
+
+// Tokens whose logit key is tie_key, keyed by their index, each weighing 1.
+template <typename T>
+struct TiedIndexKeys {
+  ScaledRow<T> row;
+  uint32_t tie_key;
+  __device__ bool key(int i, uint32_t& out) const {
+    out = static_cast<uint32_t>(i);
+    return order_key(row(i)) == tie_key;
+  }
+  __device__ unsigned long long weight(int) const { return 1ull; }
+};
+
+// The largest key v such that the weight of the candidates' keys >= v reaches the target: by count
+// (target = k: the k-th largest key) or, with target_from_total, a fraction of all candidates' weight.
+// Called by all threads of the block.
+template <typename Keys>
+__device__ uint32_t radix_select(const Keys& keys, int vocab, unsigned long long count_target, bool target_from_total,
+                                 float mass_fraction, RadixState& state) {
   if (threadIdx.x == 0) {
     state.prefix = 0;
     state.above = 0;
@@ -163,19 +192,49 @@ __device__ uint32_t select_key(const ScaledRow<T>& row, int vocab, float row_max
     __syncthreads();
     const uint32_t prefix = state.prefix;
     for (int i = threadIdx.x; i < vocab; i += kThreads) {
-      float value = row(i);
-      uint32_t key = order_key(value);
-      if (key < floor_key || (key & known_bits) != prefix) continue;
-      unsigned long long weight = kByMass ? fixed_point_mass(value, row_max) : 1ull;
+      uint32_t key;
+      if (!keys.key(i, key) || (key & known_bits) != prefix) continue;
+      unsigned long long weight = keys.weight(i);
       if (weight != 0) atomicAdd(&state.histogram[(key >> shift) & 0xFFu], weight);
     }
     __syncthreads();
-    if (threadIdx.x < 32) choose_digit(state, shift, kByMass && pass == 0, mass_fraction);
+    if (threadIdx.x < 32) choose_digit(state, shift, target_from_total && pass == 0, mass_fraction);
     __syncthreads();
   }
   uint32_t answer = state.prefix;
   __syncthreads();  // everyone has read it before a next selection resets the state
   return answer;
+}
+
+// The largest key v such that the weight of keys >= v (among keys >= floor_key) reaches the target:
+// by count (weight 1, target = k: the k-th largest value) or by mass (target = mass_fraction of the
+// candidates' mass: the top-p boundary). Called by all threads of the block.
+template <bool kByMass, typename T>
+__device__ uint32_t select_key(const ScaledRow<T>& row, int vocab, float row_max, uint32_t floor_key,
+                               unsigned long long count_target, float mass_fraction, RadixState& state) {
+  return radix_select(LogitKeys<kByMass, T>{row, row_max, floor_key}, vocab, count_target, kByMass, mass_fraction,
+                      state);
+}
+
+__device__ __forceinline__ float key_value(uint32_t key) {  // order_key's inverse
+  return __uint_as_float((key & 0x80000000u) ? (key & 0x7FFFFFFFu) : ~key);
+}
+
+// After select_key by mass found the top-p boundary key: transformers keeps a token when the mass after it in
+// its stable ascending order (greater logits, and tied ones of higher index) is below the target, so of the
+// tied tokens at the boundary it keeps the `needed` of highest index, needed the fewest whose mass brings the
+// mass above the boundary to the target. Returns the lowest index of a kept tied token (0: all tied stay).
+template <typename T>
+__device__ int first_kept_tie(const ScaledRow<T>& row, int vocab, float row_max, uint32_t boundary_key,
+                              RadixState& state) {
+  const unsigned long long above = state.above, at = state.at, target = state.target;
+  __syncthreads();  // everyone has read the state before the index selection resets it
+  const unsigned long long each = fixed_point_mass(key_value(boundary_key), row_max);
+  if (each == 0 || target <= above) return 0;
+  const unsigned long long tied = at / each;              // every tied token weighs the same
+  const unsigned long long needed = (target - above + each - 1) / each;
+  if (needed >= tied) return 0;
+  return static_cast<int>(radix_select(TiedIndexKeys<T>{row, boundary_key}, vocab, needed, false, 0.0f, state));
 }
 
 template <typename T>
@@ -210,12 +269,14 @@ __global__ void __launch_bounds__(kThreads)
   }
 
   uint32_t keep_key = 0;  // every key is >= 0: nothing filtered
+  int first_tie = 0;      // of the tokens whose key is keep_key, those below this index are dropped
   if (settings.top_k > 0 && settings.top_k < vocab) {
     keep_key = select_key<false>(row, vocab, stats.max, 0u, static_cast<unsigned long long>(settings.top_k), 0.0f,
                                  radix);
   }
   if (settings.top_p < 1.0f) {
     keep_key = select_key<true>(row, vocab, stats.max, keep_key, 0ull, settings.top_p, radix);
+    first_tie = first_kept_tie(row, vocab, stats.max, keep_key, radix);
   }
 
   const uint32_t seed_low = static_cast<uint32_t>(seed), seed_high = static_cast<uint32_t>(seed >> 32);
@@ -227,7 +288,8 @@ __global__ void __launch_bounds__(kThreads)
     for (int j = 0; j < 4; ++j) {
       int i = 4 * group + j;
       values[j] = i < vocab ? row(i) : -INFINITY;
-      kept[j] = i < vocab && order_key(values[j]) >= keep_key;
+      const uint32_t key = order_key(values[j]);
+      kept[j] = i < vocab && (key > keep_key || (key == keep_key && i >= first_tie));
       any_kept |= kept[j];
     }
     if (!any_kept) continue;

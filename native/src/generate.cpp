@@ -5,6 +5,7 @@
 
 #include "cuda_kernels.h"
 #include "model.h"
+#include "sampling_filters.h"
 #include "torch_compat.h"
 
 namespace sqlrl {
@@ -18,23 +19,6 @@ struct Draw {
   at::Tensor tokens;    // int64 [rows]
   at::Tensor logprobs;  // fp32 [rows]: under the temperature-scaled distribution, before filtering
 };
-
-at::Tensor keep_top_k(const at::Tensor& logits, int64_t top_k) {
-  at::Tensor kth = std::get<0>(logits.topk(top_k, -1)).narrow(-1, top_k - 1, 1);
-  return logits.masked_fill(logits < kth, -std::numeric_limits<float>::infinity());
-}
-
-// Nucleus filter as Hugging Face's TopPLogitsWarper: drop a token when the tokens more probable than
-// it already hold top_p of the mass; the most probable token always stays.
-at::Tensor keep_top_p(const at::Tensor& logits, double top_p) {
-  auto [sorted, order] = logits.sort(-1, /*descending=*/true);
-  at::Tensor probs = at::softmax(sorted, -1);
-  at::Tensor mass_before = probs.cumsum(-1) - probs;
-  at::Tensor drop_sorted = mass_before >= top_p;
-  drop_sorted.select(-1, 0).fill_(false);
-  at::Tensor drop = at::zeros_like(drop_sorted).scatter(-1, order, drop_sorted);
-  return logits.masked_fill(drop, -std::numeric_limits<float>::infinity());
-}
 
 Draw draw(const at::Tensor& logits, const SamplingSettings& settings, at::Generator& generator, int64_t step) {
   Draw out;
@@ -50,10 +34,7 @@ Draw draw(const at::Tensor& logits, const SamplingSettings& settings, at::Genera
     return out;
   }
   at::Tensor scaled = logits / settings.temperature;
-  at::Tensor filtered = scaled;
-  if (settings.top_k > 0 && settings.top_k < logits.size(-1)) filtered = keep_top_k(filtered, settings.top_k);
-  if (settings.top_p < 1.0) filtered = keep_top_p(filtered, settings.top_p);
-  out.tokens = at::multinomial(at::softmax(filtered, -1), 1, false, generator).squeeze(1);
+  out.tokens = sample_filtered(scaled, settings.top_k, settings.top_p, generator);
   out.logprobs = at::log_softmax(scaled, -1).gather(1, out.tokens.unsqueeze(1)).squeeze(1);
   return out;
 }

@@ -60,30 +60,31 @@ std::vector<double> log_softmax(const std::vector<double>& values) {
   return out;
 }
 
-// Tokens kept by top-k then top-p (Hugging Face's order and semantics; ties at a boundary all stay).
+// Tokens kept by top-k then top-p, as Hugging Face's TopKLogitsWarper and TopPLogitsWarper keep them: top-k keeps
+// every tie of the k-th value; top-p drops a token when the mass after it in a stable ascending sort (greater
+// values, and equal values of higher index) is >= top_p, so tied tokens at its boundary go lowest index first.
 std::vector<bool> kept_tokens(const std::vector<double>& scaled, int top_k, float top_p) {
   int vocab = static_cast<int>(scaled.size());
   std::vector<int> order(vocab);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return scaled[a] > scaled[b]; });
+  // descending value, ties by descending index: the reverse of transformers' stable ascending sort
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return scaled[a] != scaled[b] ? scaled[a] > scaled[b] : a > b; });
   double boundary = -INFINITY;
   if (top_k > 0 && top_k < vocab) boundary = scaled[order[top_k - 1]];
-  if (top_p < 1.0f) {
-    double max = scaled[order[0]], total = 0.0, cumulative = 0.0;
-    for (int i : order) {
-      if (scaled[i] >= boundary) total += std::exp(scaled[i] - max);
-    }
-    for (int i : order) {
-      if (scaled[i] < boundary) break;
-      cumulative += std::exp(scaled[i] - max);
-      if (cumulative >= top_p * total) {
-        boundary = scaled[i];
-        break;
-      }
-    }
-  }
   std::vector<bool> kept(vocab);
   for (int i = 0; i < vocab; ++i) kept[i] = scaled[i] >= boundary;
+  if (top_p < 1.0f) {
+    double max = scaled[order[0]], total = 0.0, before = 0.0;
+    for (int i : order) {
+      if (kept[i]) total += std::exp(scaled[i] - max);
+    }
+    for (int i : order) {
+      if (!kept[i]) continue;
+      double mass = std::exp(scaled[i] - max);
+      kept[i] = before < top_p * total;
+      before += mass;
+    }
+  }
   return kept;
 }
 
@@ -253,6 +254,35 @@ void large_vocabulary_draws_stay_in_the_kept_set(Checks& checks) {
   }
 }
 
+// Ties at the top-p boundary: transformers keeps the highest indices among them (see kept_tokens).
+void top_p_cuts_ties_like_transformers(Checks& checks) {
+  struct Case {
+    std::vector<float> row;
+    float top_p;
+    std::vector<int> kept;
+  };
+  const float fifth = std::log(0.2f), two_fifths = std::log(0.4f);
+  // 0.4 0.2 0.2 0.2, p 0.5: sorted ascending 0.2 (1) 0.2 (2) 0.2 (3) 0.4 (0), cumulative 0.2 0.4 0.6 1: 1 and 2 go
+  // five equal logits, p 0.5: cumulative 0.2 0.4 0.6 0.8 1: 0 and 1 go
+  const Case cases[] = {{{two_fifths, fifth, fifth, fifth}, 0.5f, {0, 3}}, {{0, 0, 0, 0, 0}, 0.5f, {2, 3, 4}}};
+  for (const Case& c : cases) {
+    const int vocab = static_cast<int>(c.row.size()), rows = 20000;
+    std::vector<double> scaled = scaled_row(c.row.data(), vocab, 1.0f, false);
+    std::vector<bool> reference = kept_tokens(scaled, 0, c.top_p);
+    std::vector<int> reference_kept;
+    for (int i = 0; i < vocab; ++i) {
+      if (reference[i]) reference_kept.push_back(i);
+    }
+    checks.expect(reference_kept == c.kept, "the reference keeps transformers' tokens");
+    std::vector<double> probabilities(vocab, 0.0);
+    double total = 0.0;
+    for (int i : c.kept) total += probabilities[i] = std::exp(scaled[i]);
+    for (double& p : probabilities) p /= total;
+    Draws draws = sample_on_device(repeat_rows(c.row, rows), rows, vocab, {0, 1.0f, 0, c.top_p}, 99, 1, false);
+    check_distribution(checks, draws.tokens, probabilities, "ties at the top-p boundary, vocab " + std::to_string(vocab));
+  }
+}
+
 void draws_depend_only_on_seed_row_and_step(Checks& checks) {
   const int vocab = 1000, rows = 64;
   std::vector<float> logits = normal_logits(vocab, 1.0f, 9);
@@ -301,6 +331,7 @@ void register_sampling_tests(std::vector<KernelTest>& tests) {
   tests.push_back({"sampling: greedy and top_k=1 are the argmax", greedy_and_top_k_one_are_argmax});
   tests.push_back({"sampling: draws follow the filtered softmax", draws_follow_the_filtered_softmax});
   tests.push_back({"sampling: large-vocabulary draws stay in the kept set", large_vocabulary_draws_stay_in_the_kept_set});
+  tests.push_back({"sampling: top-p cuts ties like transformers", top_p_cuts_ties_like_transformers});
   tests.push_back({"sampling: draws depend only on seed, row and step", draws_depend_only_on_seed_row_and_step});
   tests.push_back({"sampling: launcher rejects bad settings", launcher_rejects_bad_settings});
 }

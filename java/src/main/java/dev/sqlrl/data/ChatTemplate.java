@@ -167,7 +167,11 @@ public final class ChatTemplate {
 
     /** transformers' strftime_now (Llama 3.2 writes today's date into its system header): Python strftime codes. */
     public static String strftimeNow(String pythonFormat) {
-        java.time.LocalDateTime now = java.time.LocalDateTime.now();
+        return strftime(pythonFormat, java.time.LocalDateTime.now());
+    }
+
+    /** Python's strftime of {@code time} for the codes templates use (d m Y y b B a A H M S, %%); others stay as written. */
+    static String strftime(String pythonFormat, java.time.LocalDateTime time) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < pythonFormat.length(); i++) {
             char c = pythonFormat.charAt(i);
@@ -193,7 +197,7 @@ public final class ChatTemplate {
             if (pattern == null) {
                 out.append(code == '%' ? "%" : "%" + code);
             } else {
-                out.append(java.time.format.DateTimeFormatter.ofPattern(pattern, java.util.Locale.ENGLISH).format(now));
+                out.append(java.time.format.DateTimeFormatter.ofPattern(pattern, java.util.Locale.ENGLISH).format(time));
             }
         }
         return out.toString();

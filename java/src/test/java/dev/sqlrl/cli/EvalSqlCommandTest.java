@@ -3,10 +3,10 @@ package dev.sqlrl.cli;
 import static dev.sqlrl.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sqlrl.TestPaths;
 import dev.sqlrl.cli.CliRun.Result;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,8 +28,7 @@ class EvalSqlCommandTest {
 
     @BeforeEach
     void findSample() {
-        sample = Path.of(System.getProperty("sqlrl.shared.dir", "../shared"), "spider-sample");
-        assumeTrue(Files.isDirectory(sample.resolve("database")), "shared/spider-sample not found at " + sample);
+        sample = TestPaths.spiderSample();
     }
 
     @Test

@@ -4,20 +4,41 @@ import static dev.sqlrl.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sqlrl.cli.CliRun.Result;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SqlCommandTest {
 
+    @TempDir
+    static Path dir;
+    private static Path flights;
+
+    /** A copy of the flight table of Spider's flight_1 (its rows and column types), built here: no ../shared needed. */
+    @BeforeAll
+    static void createFlightDatabase() throws SQLException {
+        flights = dir.resolve("flight_1.sqlite");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + flights); Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE TABLE flight(flno number(4,0) primary key, origin varchar2(20), destination varchar2(20),"
+                    + " distance number(6,0), price number(7,2))");
+            s.executeUpdate("INSERT INTO flight VALUES (2, 'Los Angeles', 'Tokyo', 5478, 780.99),"
+                    + " (7, 'Los Angeles', 'Sydney', 7487, 278.56), (13, 'Los Angeles', 'Chicago', 1749, 220.98),"
+                    + " (33, 'Los Angeles', 'Honolulu', 2551, 375.23), (34, 'Los Angeles', 'Honolulu', 2551, 425.98),"
+                    + " (68, 'Chicago', 'New York', 802, 202.45), (76, 'Chicago', 'Los Angeles', 1749, 220.98),"
+                    + " (99, 'Los Angeles', 'Washington D.C.', 2308, 235.98), (346, 'Los Angeles', 'Dallas', 1251, 182),"
+                    + " (387, 'Los Angeles', 'Boston', 2606, 261.56)");
+        }
+    }
+
     private static String flightDatabase() {
-        String shared = System.getProperty("sqlrl.shared.dir");
-        Path db = shared == null ? null : Path.of(shared, "spider-sample", "database", "flight_1", "flight_1.sqlite");
-        assumeTrue(db != null && Files.isRegularFile(db), "Spider sample fixtures not found (sqlrl.shared.dir=" + shared + ")");
-        return db.toString();
+        return flights.toString();
     }
 
     @Test

@@ -1,9 +1,7 @@
 package dev.sqlrl.data;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.sqlrl.TestPaths;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Locates test fixtures: this module's test resources and the shared Spider sample. */
@@ -18,12 +16,8 @@ public final class TestResources {
         }
     }
 
-    /** /work/shared/spider-sample, or the test is skipped when the shared fixtures are absent. */
+    /** ../shared/spider-sample; absent, the test is skipped (or fails under -Dsqlrl.require.shared=true). */
     public static Path spiderSample() {
-        String shared = System.getProperty("sqlrl.shared.dir");
-        assumeTrue(shared != null, "system property sqlrl.shared.dir not set: shared fixtures unavailable");
-        Path dir = Path.of(shared, "spider-sample");
-        assumeTrue(Files.isRegularFile(dir.resolve("tables.json")), "shared Spider sample not found at " + dir);
-        return dir;
+        return TestPaths.spiderSample();
     }
 }

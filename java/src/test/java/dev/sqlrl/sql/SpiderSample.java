@@ -1,9 +1,8 @@
 package dev.sqlrl.sql;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sqlrl.TestPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,10 +18,9 @@ final class SpiderSample {
     private SpiderSample() {}
 
     static Path root() {
-        String shared = System.getProperty("sqlrl.shared.dir");
-        Path root = shared == null ? null : Path.of(shared, "spider-sample");
-        assumeTrue(root != null && Files.isRegularFile(root.resolve("official_labels.jsonl")),
-                "Spider sample fixtures not found (system property sqlrl.shared.dir=" + shared + ")");
+        Path root = TestPaths.spiderSample();
+        TestPaths.requireFixture(Files.isRegularFile(root.resolve("official_labels.jsonl")),
+                "official_labels.jsonl not found in " + root);
         return root;
     }
 

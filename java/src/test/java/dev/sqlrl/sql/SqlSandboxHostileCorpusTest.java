@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SqlSandboxHostileCorpusTest {
 
     private static final SandboxLimits LIMITS = new SandboxLimits(50_000_000L, 1_000, 10_000, 16L << 20, 256 << 10, 100_000);
-    private static final long SLACK_MILLIS = 750;
+    /** Past the 1 s deadline: generous, as other work on a 2-core CI runner delays the deadline's check (issue 17: 750 ms was too tight). */
+    private static final long SLACK_MILLIS = 2_000;
     private static final long HEAP_BOUND_BYTES = 768L << 20;
 
     @TempDir

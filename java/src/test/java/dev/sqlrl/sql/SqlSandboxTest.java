@@ -111,7 +111,8 @@ class SqlSandboxTest {
             ExecutionResult result = sandbox.execute(database, endless);
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(ErrorCategory.TIMEOUT, result.errorCategory());
-            assertTrue(millis >= 200 && millis < 700, "stopped after " + millis + " ms");
+            // never before the deadline; after it, generously: a loaded CI runner delays the progress handler's check
+            assertTrue(millis >= 200 && millis < 200 + 2_000, "stopped after " + millis + " ms");
         }
     }
 

@@ -30,12 +30,19 @@ final class GrpoStep {
     private final GrpoSection grpo;
     private final GrpoLoss loss;
     private final AdamWOptimizer optimizer;
-    private final RewardEnvironment rewards;
+    private final CompletionScorer rewards;
     private final long seed;
     private final long step;
+    private final BackwardListener listener;
 
     GrpoStep(Policy policy, GrpoSection grpo, GrpoLoss loss, AdamWOptimizer optimizer, RewardEnvironment rewards,
              long seed, long step) {
+        this(policy, grpo, loss, optimizer, rewards, seed, step, BackwardListener.NONE);
+    }
+
+    /** With any scorer and a listener on what goes to backward: the seams GrpoStepTest uses. */
+    GrpoStep(Policy policy, GrpoSection grpo, GrpoLoss loss, AdamWOptimizer optimizer, CompletionScorer rewards,
+             long seed, long step, BackwardListener listener) {
         this.policy = policy;
         this.model = policy.model();
         this.grpo = grpo;
@@ -44,6 +51,7 @@ final class GrpoStep {
         this.rewards = rewards;
         this.seed = seed;
         this.step = step;
+        this.listener = listener;
     }
 
     /**
@@ -168,7 +176,9 @@ final class GrpoStep {
                         inputs.add(new CompletionLogProbs(logprobs[i], old, base.reference(), base.advantage(), c.truncated()));
                         totals.sequenceTokens += c.prompt().tokens().length + c.tokens().length;
                     }
-                    GrpoLossResult result = loss.compute(new GrpoBatch(inputs, accumulation));
+                    GrpoBatch microBatch = new GrpoBatch(inputs, accumulation);
+                    GrpoLossResult result = loss.compute(microBatch);
+                    listener.beforeBackward(iteration, from, microBatch, result);
                     model.backward(result.dLossDLogp());
                     updateLoss += result.loss();
                     GrpoStepMetrics m = result.metrics();

@@ -28,7 +28,7 @@ import java.util.concurrent.Future;
  * (BIRD's set equality for BIRD, Spider's otherwise) and the composite reward of the config, scored
  * on a pool of threads.
  */
-public final class RewardEnvironment implements AutoCloseable {
+public final class RewardEnvironment implements CompletionScorer, AutoCloseable {
     private final SqlSandbox sandbox;
     private final ExecutionMatch executionMatch;
     private final SqlRewardFunction rewards;
@@ -66,6 +66,7 @@ public final class RewardEnvironment implements AutoCloseable {
     }
 
     /** The reward of each completion of {@code examples.get(i)} (same order), scored in parallel. */
+    @Override
     public List<RewardBreakdown> score(List<String> completions, List<Example> examples) {
         List<Future<RewardBreakdown>> futures = new ArrayList<>(completions.size());
         for (int i = 0; i < completions.size(); i++) {

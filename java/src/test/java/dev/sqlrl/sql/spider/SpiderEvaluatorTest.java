@@ -29,12 +29,15 @@ class SpiderEvaluatorTest {
     @Test
     void aBrokenDeeplyNestedPredictionIsRejectedQuickly() throws SpiderParseException {
         // JSqlParser's complex-parsing retry backtracks exponentially on this (21 s measured): truncated
-        // model output must not stall an evaluation
+        // model output must not stall an evaluation. A well-formed pair first, so that class loading on a cold
+        // JVM is not timed; the bound is generous (a loaded 2-core CI runner) yet far below the 21 s of the bug.
+        score("SELECT name FROM singer", "SELECT name FROM singer WHERE age > 3");
         long start = System.nanoTime();
         SpiderMatchResult result = score("SELECT name FROM singer", "SELECT (((((((((name FROM singer WHERE (((((age");
         assertNotNull(result.predParseError());
         assertFalse(result.exactMatch());
-        assertTrue((System.nanoTime() - start) / 1e9 < 2, "took " + (System.nanoTime() - start) / 1e9 + " s");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 5, "took " + seconds + " s");
     }
 
     @Test

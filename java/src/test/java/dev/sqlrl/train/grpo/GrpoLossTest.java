@@ -149,6 +149,60 @@ class GrpoLossTest {
         assertTrue(Double.isNaN(result.metrics().ratioMean()));
     }
 
+    /*
+     * TRL's definitions with asymmetric clipping (eps_low 0.2, eps_high 0.28: ratios clipped to [0.8, 1.28]) and
+     * KL (beta 0.1, k3(d) = e^d - d - 1 with d = ref - logp, dk3/dlogp = 1 - e^d):
+     * Completion P (advantage +1), log-ratios 0.234375 and 0.3125, d = -0.5 and 0.5:
+     *   t0: ratio e^0.234375 = 1.2641, inside [0.8, 1.28] (it would be clipped at 1.2 with eps_high 0.2):
+     *       loss -1.2641 + 0.1 k3(-0.5),  gradient -1.2641 + 0.1 (1 - e^-0.5)
+     *   t1: ratio e^0.3125 = 1.3668 > 1.28 and A > 0, high-clipped: loss -1.28 + 0.1 k3(0.5), gradient 0.1 (1 - e^0.5)
+     * Completion N (advantage -2), log-ratios -0.25, 0.5, 0.125, d = 0, 0, 0.25:
+     *   t0: ratio e^-0.25 = 0.7788 < 0.8 and A < 0, low-clipped (inside with eps_low 0.28): loss -(0.8 * -2) = 1.6, gradient 0
+     *   t1: ratio e^0.5 = 1.6487 > 1.28 but A < 0: the min keeps ratio * A: loss 2 e^0.5, gradient -A * ratio = 2 e^0.5
+     *   t2: ratio e^0.125 inside: loss 2 e^0.125 + 0.1 k3(0.25), gradient 2 e^0.125 + 0.1 (1 - e^0.25)
+     */
+    private static final CompletionLogProbs P = new CompletionLogProbs(new float[] {-1f, -1.5f},
+            new float[] {-1.234375f, -1.8125f}, new float[] {-1.5f, -1f}, 1.0, false);
+    private static final CompletionLogProbs N = new CompletionLogProbs(new float[] {-0.5f, -2f, -1f},
+            new float[] {-0.25f, -2.5f, -1.125f}, new float[] {-0.5f, -2f, -0.75f}, -2.0, false);
+
+    private static double k3(double d) {
+        return Math.exp(d) - d - 1;
+    }
+
+    @Test
+    void asymmetricClippingWithKlMatchesTrlsDefinitionForEveryLossType() {
+        double beta = 0.1;
+        double r0 = Math.exp(0.234375);
+        double lossP = -r0 + beta * k3(-0.5) - 1.28 + beta * k3(0.5);
+        double lossN = 1.6 + 2 * Math.exp(0.5) + 2 * Math.exp(0.125) + beta * k3(0.25);
+        double[] gradP = {-r0 + beta * (1 - Math.exp(-0.5)), beta * (1 - Math.exp(0.5))};
+        double[] gradN = {0, 2 * Math.exp(0.5), 2 * Math.exp(0.125) + beta * (1 - Math.exp(0.25))};
+        // the weight of one token of P and of N, and the loss, per type (maxCompletionLength 4; dapo: 12 tokens in all)
+        record Expected(LossType type, GradientAccumulation accumulation, double weightP, double weightN, double loss) {}
+        List<Expected> cases = List.of(
+                new Expected(LossType.GRPO, null, 1.0 / 4, 1.0 / 6, (lossP / 2 + lossN / 3) / 2),
+                new Expected(LossType.BNPO, null, 1.0 / 5, 1.0 / 5, (lossP + lossN) / 5),
+                new Expected(LossType.DR_GRPO, null, 1.0 / 8, 1.0 / 8, (lossP + lossN) / 8),
+                new Expected(LossType.DAPO, new GradientAccumulation(2, 12), 1.0 / 12, 1.0 / 12, (lossP + lossN) / 12),
+                new Expected(LossType.GRPO, new GradientAccumulation(2, 12), 1.0 / 8, 1.0 / 12, (lossP / 2 + lossN / 3) / 4));
+        for (Expected e : cases) {
+            GrpoLossResult result = new GrpoLoss(new GrpoLossConfig(e.type(), 0.2, 0.28, beta, 4, false))
+                    .compute(new GrpoBatch(List.of(P, N), e.accumulation()));
+            String where = e.type() + " " + e.accumulation();
+            assertEquals(e.loss(), result.loss(), 1e-12, where);
+            for (int t = 0; t < gradP.length; t++) {
+                assertEquals(gradP[t] * e.weightP(), result.dLossDLogp()[0][t], 1e-7, where + " P t" + t);
+            }
+            for (int t = 0; t < gradN.length; t++) {
+                assertEquals(gradN[t] * e.weightN(), result.dLossDLogp()[1][t], 1e-7, where + " N t" + t);
+            }
+            assertEquals(1.0 / 5, result.metrics().lowClipFraction(), 1e-12, where);
+            assertEquals(1.0 / 5, result.metrics().highClipFraction(), 1e-12, where);
+            assertEquals((k3(-0.5) + k3(0.5) + k3(0.25)) / 5, result.metrics().klMean().orElseThrow(), 1e-12, where);
+        }
+    }
+
     @Test
     void microBatchLossesSumToTheWholeBatchLoss() {
         // What accumulation is for: native sums the micro-batch gradients; that sum must be the full batch's.

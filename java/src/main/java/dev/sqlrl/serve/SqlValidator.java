@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
 import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SelectItem;
 import net.sf.jsqlparser.statement.select.WithItem;
@@ -42,7 +43,22 @@ public final class SqlValidator {
             return SqlValidation.refused(List.of(statementKind(statement) + " statements are not allowed: only one SELECT"
                     + " (or WITH ... SELECT) runs"));
         }
-        List<String> problems = unknownNames((Select) statement, schema);
+        Select select = (Select) statement;
+        if (select.getWithItemsList() != null) {
+            for (WithItem<?> item : select.getWithItemsList()) {
+                if (!(item.getParenthesedStatement() instanceof ParenthesedSelect)) {
+                    return SqlValidation.refused(List.of("WITH '" + item.getAliasName() + "' holds no SELECT: only one SELECT"
+                            + " (or WITH ... SELECT) runs"));
+                }
+            }
+        }
+        List<String> problems;
+        try {
+            problems = unknownNames(select, schema);
+        } catch (RuntimeException e) {
+            // JSqlParser's visitor fails on shapes it parses but cannot walk: such a query is not checked, so not run
+            return SqlValidation.refused(List.of("the query could not be checked against the schema (" + e.getClass().getSimpleName() + ")"));
+        }
         return problems.isEmpty() ? SqlValidation.ok() : SqlValidation.refused(problems);
     }
 

@@ -52,6 +52,11 @@ public final class ServeFixture implements AutoCloseable {
     }
 
     static ServeFixture start(Path dir, ServeSettings settings) {
+        return start(dir, settings, Map.of());
+    }
+
+    /** With single database files served by id next to the company data. */
+    static ServeFixture start(Path dir, ServeSettings settings, Map<String, Path> files) {
         NativeTests.assumeNative();
         TinyTrainingSetup setup = TinyTrainingSetup.create(dir);
         NativeModel native_ = ModelLoader.load(setup.modelDir(), WeightMode.FP32, Device.CPU);
@@ -59,7 +64,7 @@ public final class ServeFixture implements AutoCloseable {
         PromptSettings prompts = PromptSettings.defaults().withMaxNewTokens(MAX_NEW_TOKENS);
         ServedModel model = ServedModel.of("tiny", native_, tokenizer, setup.modelDir(), prompts);
         Path data = dir.resolve("data");
-        DatabaseCatalog catalog = DatabaseCatalog.load(data, CompanyDataset.TEST_SPLIT, Map.of(), prompts.schemaSerializer());
+        DatabaseCatalog catalog = DatabaseCatalog.load(data, CompanyDataset.TEST_SPLIT, files, prompts.schemaSerializer());
         return new ServeFixture(model, SqlServer.start(settings, model, catalog, System.err), data);
     }
 

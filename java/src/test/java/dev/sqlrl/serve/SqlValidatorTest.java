@@ -55,6 +55,8 @@ class SqlValidatorTest {
         assertEquals(List.of("only one statement is allowed, found several separated by ';'"),
                 validate("SELECT 1; DELETE FROM staff").problems());
         assertTrue(validate("SELECT name FROM staff; -- trailing comment").valid());
+        assertEquals(List.of("WITH 'x' holds no SELECT: only one SELECT (or WITH ... SELECT) runs"),
+                validate("WITH x AS (DELETE FROM staff RETURNING *) SELECT * FROM x").problems());
     }
 
     @Test

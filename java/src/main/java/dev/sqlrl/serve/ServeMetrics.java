@@ -57,6 +57,13 @@ public final class ServeMetrics implements GenerationBatcher.Listener {
         if (generateNanos > 0) lastTokensPerSecond.set(generatedTokens / (generateNanos / 1e9));
     }
 
+    /** Generate calls so far and the prompts they held, for benchmarks (the mean batch size between two readings). */
+    public record BatchTotals(long calls, double prompts) {}
+
+    public BatchTotals batchTotals() {
+        return new BatchTotals(batchSize.getCount(), batchSize.getSum());
+    }
+
     /** Every metric in Prometheus's text format. */
     public String scrape() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

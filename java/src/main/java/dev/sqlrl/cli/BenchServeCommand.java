@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
 @Command(
         footer = {"",
         "Example:",
-        "  sqlrl bench serve --clients 1,8,32 --requests 64"},
+        "  sqlrl bench serve --clients 1,8,32 --requests 64",
+        "  sqlrl bench serve --route chat"},
         name = "serve", mixinStandardHelpOptions = true,
         description = "Throughput and latency of `sqlrl serve` (tiny random model, CPU, company data): requests/s, p50 and"
                 + " p99 of /v1/generate_sql at each client count, with batching off (one prompt per generate call) and on.")
@@ -70,6 +71,11 @@ public final class BenchServeCommand implements Callable<Integer> {
             description = "Tokens generated per answer (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
+    @Option(names = "--route", defaultValue = "generate_sql", paramLabel = "ROUTE",
+            description = "generate_sql: the dev questions with their schema (prompts of ~550 tokens); chat: the same"
+                    + " questions alone through /v1/chat/completions (prompts of ~20 tokens) (default: ${DEFAULT-VALUE}).")
+    String route;
+
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
             description = "CPU threads for native math; 0 is the library default (default: ${DEFAULT-VALUE}).")
     int threads;
@@ -79,6 +85,9 @@ public final class BenchServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!route.equals("generate_sql") && !route.equals("chat")) {
+            throw new dev.sqlrl.UserInputException("--route must be generate_sql or chat, got '" + route + "'");
+        }
         if (requests < 1 || maxBatch < 1 || maxNewTokens < 1 || clients.stream().anyMatch(c -> c < 1)) {
             throw new dev.sqlrl.UserInputException("--requests, --max-batch, --max-new-tokens and --clients must be at least 1");
         }
@@ -94,7 +103,8 @@ public final class BenchServeCommand implements Callable<Integer> {
             ModelInitializer.create(new ModelInitializer.Options(ModelConfig.Architecture.QWEN2, ModelSize.TINY, modelDir,
                     data.tokenizerCorpus(), 0, 7));
             PromptSettings prompts = PromptSettings.defaults().withMaxNewTokens(maxNewTokens);
-            List<String> bodies = requestBodies(dir.resolve("data"));
+            List<String> bodies = requestBodies(dir.resolve("data"), route, maxNewTokens);
+            String path = route.equals("chat") ? "v1/chat/completions" : "v1/generate_sql";
             NativeModel model = ModelLoader.load(modelDir, WeightMode.FP32, Device.CPU);
             List<Map<String, Object>> rows = new ArrayList<>();
             try (ServedModel served = ServedModel.of("tiny", model, TextTokenizer.load(modelDir, model.config().vocabSize()),
@@ -108,9 +118,9 @@ public final class BenchServeCommand implements Callable<Integer> {
                                 settings.maxBodyBytes(), settings.maxQuestionChars(), settings.maxSamples(), maxNewTokens,
                                 settings.sandbox(), null);
                         try (SqlServer server = SqlServer.start(settings, served, catalog, new PrintStream(System.err, true))) {
-                            ServeLoadRun.run(server.url() + "v1/generate_sql", bodies, Math.min(level, 4), Math.min(level, 4)); // warm-up
+                            ServeLoadRun.run(server.url() + path, bodies, Math.min(level, 4), Math.min(level, 4)); // warm-up
                             ServeMetrics.BatchTotals before = server.metrics().batchTotals();
-                            ServeLoadRun.Result r = ServeLoadRun.run(server.url() + "v1/generate_sql", bodies, level, requests);
+                            ServeLoadRun.Result r = ServeLoadRun.run(server.url() + path, bodies, level, requests);
                             ServeMetrics.BatchTotals after = server.metrics().batchTotals();
                             double meanBatch = (after.prompts() - before.prompts()) / Math.max(1, after.calls() - before.calls());
                             rows.add(row(batch == 1 ? "off" : "on (" + batch + ")", r, meanBatch));
@@ -128,12 +138,18 @@ public final class BenchServeCommand implements Callable<Integer> {
         }
     }
 
-    /** Questions of the company data's dev split (prompts of different lengths), answers not executed. */
-    private static List<String> requestBodies(Path dataDir) {
+    /**
+     * The company data's dev questions (prompts of different lengths): for generate_sql with their schema, answers not
+     * executed; for chat the question alone, greedy.
+     */
+    private static List<String> requestBodies(Path dataDir, String route, int maxNewTokens) {
         Dataset dev = DatasetLoader.load(dataDir, CompanyDataset.TEST_SPLIT);
         List<String> bodies = new ArrayList<>();
         for (Example e : dev.examples()) {
-            bodies.add(ApiJson.write(Map.of("db_id", e.dbId(), "question", e.question(), "execute", false)));
+            bodies.add(ApiJson.write(route.equals("chat")
+                    ? Map.of("messages", List.of(Map.of("role", "user", "content", e.question())), "temperature", 0,
+                            "max_tokens", maxNewTokens)
+                    : Map.of("db_id", e.dbId(), "question", e.question(), "execute", false)));
         }
         return bodies;
     }

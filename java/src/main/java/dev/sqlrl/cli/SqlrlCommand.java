@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             MergeCommand.class,
             PlotCommand.class,
             BenchCommand.class,
+            ServeCommand.class,
         })
 public final class SqlrlCommand implements Runnable {
     @picocli.CommandLine.Spec

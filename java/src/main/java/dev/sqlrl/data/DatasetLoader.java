@@ -67,6 +67,27 @@ public final class DatasetLoader {
                 + ".jsonl (own data), " + split + "_tables.json (BIRD) or tables.json (Spider)");
     }
 
+    /**
+     * Where a Spider or BIRD layout keeps the SQLite file of a database named in its tables file (JSONL
+     * records name their own files).
+     */
+    public static Path databaseFile(Path dir, DatasetLayout layout, String split, String dbId) {
+        return switch (layout) {
+            case SPIDER -> dir.resolve("database").resolve(dbId).resolve(dbId + ".sqlite");
+            case BIRD -> dir.resolve(split + "_databases").resolve(dbId).resolve(dbId + ".sqlite");
+            case JSONL -> throw new IllegalArgumentException("JSONL records name their database files themselves");
+        };
+    }
+
+    /** The tables file of a Spider or BIRD layout (every database of the dataset, used by the split or not). */
+    public static Path tablesFile(Path dir, DatasetLayout layout, String split) {
+        return switch (layout) {
+            case SPIDER -> dir.resolve("tables.json");
+            case BIRD -> dir.resolve(split + "_tables.json");
+            case JSONL -> throw new IllegalArgumentException("a JSONL layout has no tables file");
+        };
+    }
+
     private static Dataset loadSpider(Path dir, String split, Options options) {
         Path examplesFile = dir.resolve(split + ".json");
         // Spider's release names its training file train_spider.json.
@@ -80,7 +101,7 @@ public final class DatasetLoader {
         for (JsonRecord record : JsonRecordReader.readArray(examplesFile)) {
             if (options.full(examples.size())) break;
             String dbId = record.requiredText("db_id");
-            Path dbPath = dir.resolve("database").resolve(dbId).resolve(dbId + ".sqlite");
+            Path dbPath = databaseFile(dir, DatasetLayout.SPIDER, split, dbId);
             if (!databaseExists(record, dbPath, options, missing)) continue;
             examples.add(new Example(split + "-" + record.index(), record.requiredText("question"),
                     record.requiredText("query"), dbId, dbPath, null, null, location(record)));
@@ -98,7 +119,7 @@ public final class DatasetLoader {
         for (JsonRecord record : JsonRecordReader.readArray(dir.resolve(split + ".json"))) {
             if (options.full(examples.size())) break;
             String dbId = record.requiredText("db_id");
-            Path dbPath = dir.resolve(split + "_databases").resolve(dbId).resolve(dbId + ".sqlite");
+            Path dbPath = databaseFile(dir, DatasetLayout.BIRD, split, dbId);
             if (!databaseExists(record, dbPath, options, missing)) continue;
             String id = record.optionalText("question_id");
             examples.add(new Example(id == null ? split + "-" + record.index() : id, record.requiredText("question"),

@@ -93,9 +93,13 @@ public record PromptSettings(PromptSection prompt, SchemaSection schema, int max
 
     /** The prompt builder of these settings around a given chat template. */
     public PromptBuilder builder(ChatTemplate chatTemplate) {
-        SchemaSerializer serializer = new SchemaSerializer(new SchemaSerializer.Options(schema.foreignKeys(),
+        return new PromptBuilder(PromptTemplate.load(prompt.template()), chatTemplate, schemaSerializer());
+    }
+
+    /** The schema serialization of these settings: what the prompt shows of a database (the server shows it too). */
+    public SchemaSerializer schemaSerializer() {
+        return new SchemaSerializer(new SchemaSerializer.Options(schema.foreignKeys(),
                 schema.sampleValues(), SchemaSerializer.Options.DEFAULT.maxValueLength(), schema.format()));
-        return new PromptBuilder(PromptTemplate.load(prompt.template()), chatTemplate, serializer);
     }
 
     /** Every setting, named as in the config, for reports (report.md's run table). */

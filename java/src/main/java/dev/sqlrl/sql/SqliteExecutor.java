@@ -1,8 +1,5 @@
 package dev.sqlrl.sql;
 
-import dev.sqlrl.UserInputException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -17,23 +14,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs untrusted SQL on SQLite databases without letting it change anything or run away.
- *
- * <ul>
- *   <li>Only one SELECT (or WITH ... SELECT, or VALUES) statement; anything else is REJECTED
- *       before execution, with the reason ({@link StatementGuard}).
- *   <li>Connections are opened read-only and immutable, with {@code query_only}, no extension
- *       loading and no ATTACH; they are pooled per database file.
- *   <li>Each query has an instruction budget and a deadline (SQLite's progress handler), a row cap,
- *       a cap on the bytes of its result, and a cap on any one string or blob (SQLITE_LIMIT_LENGTH),
- *       so no query can exhaust the JVM's heap.
- * </ul>
- *
- * <p>Thread-safe: any number of threads may call {@link #execute} at once; each uses its own
- * connection. Failures of the query come back as {@link ExecutionResult}s; a database file that
- * does not exist or cannot be opened throws {@link UserInputException}.
+ * Runs one query on a pooled read-only SQLite connection in this process: SQLite's own check of the
+ * compiled statement ({@link CompiledQueryCheck}), then the instruction budget and deadline
+ * (SQLite's progress handler), the row cap and the cap on the result's bytes, checked value by
+ * value. This is what a sandbox worker process runs; {@link SqlSandbox} decides in which process.
+ * Thread-safe; each call uses its own connection.
  */
-public final class SqlSandbox implements AutoCloseable {
+final class SqliteExecutor implements AutoCloseable {
 
     /** sqlite-jdbc wraps SQLite's message as "[CODE] description (message)". */
     private static final Pattern SQLITE_MESSAGE = Pattern.compile("^\\[SQLITE_\\w+\\][^(]*\\((.*)\\)\\s*$", Pattern.DOTALL);
@@ -41,28 +28,19 @@ public final class SqlSandbox implements AutoCloseable {
     private final SandboxLimits limits;
     private final SandboxConnectionPool pool;
 
-    public SqlSandbox(SandboxLimits limits) {
-        this(limits, Math.max(2, Runtime.getRuntime().availableProcessors()));
-    }
-
     /** @param maxIdleConnectionsPerDatabase connections kept open per database between queries */
-    public SqlSandbox(SandboxLimits limits, int maxIdleConnectionsPerDatabase) {
+    SqliteExecutor(SandboxLimits limits, int maxIdleConnectionsPerDatabase) {
+        SqliteJdbcLibrary.useCachedCopy();
         this.limits = limits;
         this.pool = new SandboxConnectionPool(limits, maxIdleConnectionsPerDatabase);
     }
 
-    public SandboxLimits limits() {
-        return limits;
-    }
-
-    /** Runs {@code sql} on the SQLite file {@code database}; never throws for a bad query. */
-    public ExecutionResult execute(Path database, String sql) {
-        long start = System.nanoTime();
-        Optional<String> rejection = StatementGuard.rejection(sql, limits.maxSqlChars());
-        if (rejection.isPresent()) {
-            return ExecutionResult.failure(ErrorCategory.REJECTED, rejection.get(), System.nanoTime() - start);
-        }
-        SandboxConnectionPool.PooledConnection pooled = pool.acquire(databaseKey(database));
+    /**
+     * Runs one statement (the text {@link StatementGuard} passed) on {@code database}, a real path;
+     * never throws for a bad query; the deadline counts from {@code start} (System.nanoTime()).
+     */
+    ExecutionResult execute(Path database, String sql, long start) {
+        SandboxConnectionPool.PooledConnection pooled = pool.acquire(database);
         boolean reusable = true;
         try {
             return run(pooled, sql, start);
@@ -78,6 +56,12 @@ public final class SqlSandbox implements AutoCloseable {
     private ExecutionResult run(SandboxConnectionPool.PooledConnection pooled, String sql, long start) {
         long deadline = start + limits.timeoutMillis() * 1_000_000L;
         pooled.budget().start(limits.instructionBudget(), deadline);
+        try {
+            Optional<String> refused = CompiledQueryCheck.rejection(pooled.connection(), sql);
+            if (refused.isPresent()) return failure(ErrorCategory.REJECTED, refused.get(), start);
+        } catch (SQLException e) {
+            return classify(e, pooled.budget().exhausted(), start);
+        }
         try (Statement statement = pooled.connection().createStatement();
                 ResultSet resultSet = statement.executeQuery(sql)) {
             ResultSetMetaData meta = resultSet.getMetaData();
@@ -91,13 +75,14 @@ public final class SqlSandbox implements AutoCloseable {
                     return failure(ErrorCategory.TOO_LARGE, "the result has more than " + limits.maxRows() + " rows", start);
                 }
                 Object[] values = new Object[columnCount];
+                bytes += 16 + 8L * columnCount;
                 for (int i = 0; i < columnCount; i++) {
                     values[i] = normalize(resultSet.getObject(i + 1));
                     bytes += approximateBytes(values[i]);
-                }
-                bytes += 16 + 8L * columnCount;
-                if (bytes > limits.maxResultBytes()) {
-                    return failure(ErrorCategory.TOO_LARGE, "the result is larger than " + limits.maxResultBytes() + " bytes", start);
+                    // value by value: one row of many wide columns must not be built whole before the cap is seen
+                    if (bytes > limits.maxResultBytes()) {
+                        return failure(ErrorCategory.TOO_LARGE, "the result is larger than " + limits.maxResultBytes() + " bytes", start);
+                    }
                 }
                 rows.add(Collections.unmodifiableList(Arrays.asList(values)));
                 if (System.nanoTime() - deadline > 0) {
@@ -118,7 +103,10 @@ public final class SqlSandbox implements AutoCloseable {
         }
         String lower = message.toLowerCase(java.util.Locale.ROOT);
         ErrorCategory category;
-        if (lower.startsWith("no such table")) category = ErrorCategory.UNKNOWN_TABLE;
+        if (lower.contains("too many sql variables")) {
+            category = ErrorCategory.REJECTED;
+            message = "query parameters ($name, :name, ?) are not allowed in the sandbox";
+        } else if (lower.startsWith("no such table")) category = ErrorCategory.UNKNOWN_TABLE;
         else if (lower.startsWith("no such column")) category = ErrorCategory.UNKNOWN_COLUMN;
         else if (lower.contains("syntax error") || lower.contains("incomplete input") || lower.contains("unrecognized token")) {
             category = ErrorCategory.SYNTAX_ERROR;
@@ -145,7 +133,7 @@ public final class SqlSandbox implements AutoCloseable {
     static String sqliteMessage(SQLException e) {
         String raw = String.valueOf(e.getMessage());
         Matcher matcher = SQLITE_MESSAGE.matcher(raw);
-        return (matcher.matches() ? matcher.group(1) : raw).replaceAll("\\s+", " ").trim();
+        return dev.sqlrl.OneLine.of(matcher.matches() ? matcher.group(1) : raw);
     }
 
     /** sqlite-jdbc hands out Integer for small INTEGERs and byte[] for BLOBs; results use Long and SqlBlob. */
@@ -159,17 +147,6 @@ public final class SqlSandbox implements AutoCloseable {
         if (value instanceof String text) return 40L + 2L * text.length();
         if (value instanceof SqlBlob blob) return 32L + blob.length();
         return 16;
-    }
-
-    private static Path databaseKey(Path database) {
-        if (!Files.isRegularFile(database)) {
-            throw new UserInputException("database file not found: " + database);
-        }
-        try {
-            return database.toRealPath();
-        } catch (IOException e) {
-            throw new UserInputException("cannot read database file " + database + ": " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -12,6 +12,8 @@ public final class Main {
 
     /** Runs the CLI and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
-        return new CommandLine(new SqlrlCommand()).setExecutionExceptionHandler(new UserErrorHandler()).execute(args);
+        // No @file expansion: `--sql @/etc/passwd` is SQL text, never a file read behind the user's back.
+        return new CommandLine(new SqlrlCommand()).setExpandAtFiles(false)
+                .setExecutionExceptionHandler(new UserErrorHandler()).execute(args);
     }
 }

@@ -65,7 +65,8 @@ final class SandboxWorkerPool implements AutoCloseable {
             if (worker != null) worker.kill();
             worker = startWorker();
         }
-        long deadline = start + limits.timeoutMillis() * 1_000_000L;
+        // the deadline counts from here: starting a replacement worker (after a kill) is not the query's time
+        long deadline = System.nanoTime() + limits.timeoutMillis() * 1_000_000L;
         Worker.Outcome outcome = worker.run(new SandboxWire.Request(database, sql), deadline);
         if (outcome.reusable()) {
             release(worker);

@@ -104,7 +104,7 @@ class SqlSandboxRedTeamTest {
         List<Long> pids = sandbox.idleWorkerPids();
         assertFalse(pids.isEmpty());
         String maps = Files.readString(Path.of("/proc/" + pids.getFirst() + "/maps"));
-        String cached = dev.sqlrl.bindings.NativeLibrary.cacheDir().resolve("sqlite-jdbc").toString();
+        String cached = dev.sqlrl.bindings.NativeLibrary.cacheDir().resolve("sqlite-jdbc").toRealPath().toString();
         assertTrue(maps.lines().anyMatch(line -> line.endsWith("libsqlitejdbc.so") && line.contains(cached)),
                 "the worker did not map libsqlitejdbc.so from " + cached);
     }

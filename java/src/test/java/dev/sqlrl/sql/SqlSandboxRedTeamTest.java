@@ -81,20 +81,25 @@ class SqlSandboxRedTeamTest {
 
     @Test
     @Order(2)
-    void aWorkerKilledMidQueryCostsOnlyThatQuery() throws Exception {
+    void aWorkerCrashingMidQueryCostsOnlyThatQueryAndLeavesNoCrashFiles() throws Exception {
         // instr over 262,000 characters runs for seconds inside one SQLite call
         CompletableFuture<ExecutionResult> slow = CompletableFuture.supplyAsync(() ->
                 sandbox.execute(database, "SELECT instr(printf('%.*c', 262000, 'a'), printf('%.*c', 131000, 'a') || 'b')"));
         Thread.sleep(300);
         List<ProcessHandle> workers = ProcessHandle.current().children().filter(SqlSandboxRedTeamTest::isSandboxWorker).toList();
         assertFalse(workers.isEmpty(), "no sandbox worker process found");
-        workers.forEach(ProcessHandle::destroyForcibly);
+        // SIGSEGV: the JVM's crash path, which would write hs_err_pid*.log into the working folder
+        for (ProcessHandle worker : workers) {
+            new ProcessBuilder("kill", "-SEGV", Long.toString(worker.pid())).start().waitFor();
+        }
         ExecutionResult killed = slow.get();
         assertFalse(killed.isSuccess(), killed.summary());
         assertTrue(killed.errorMessage().contains("sandbox worker"), killed.summary());
         ExecutionResult next = sandbox.execute(database, "SELECT count(*) FROM flight");
         assertTrue(next.isSuccess(), next.summary());
         assertEquals(List.of(List.of(10L)), next.rows());
+        assertEquals(originalTmp, sandboxTraces(Path.of(System.getProperty("java.io.tmpdir"))), "files appeared in the temp folder");
+        assertEquals(originalWorkingFolder, sandboxTraces(Path.of("").toAbsolutePath()), "files appeared in the working folder");
     }
 
     @Test
@@ -107,6 +112,8 @@ class SqlSandboxRedTeamTest {
         String cached = dev.sqlrl.bindings.NativeLibrary.cacheDir().resolve("sqlite-jdbc").toRealPath().toString();
         assertTrue(maps.lines().anyMatch(line -> line.endsWith("libsqlitejdbc.so") && line.contains(cached)),
                 "the worker did not map libsqlitejdbc.so from " + cached);
+        Path perfData = Path.of(System.getProperty("java.io.tmpdir"), "hsperfdata_" + System.getProperty("user.name"), pids.getFirst().toString());
+        assertFalse(Files.exists(perfData), "the worker JVM wrote " + perfData);
     }
 
     @Test

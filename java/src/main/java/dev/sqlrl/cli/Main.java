@@ -7,6 +7,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // before anything opens a database: sqlite-jdbc then loads its library from sqlrl's cache, not a new /tmp copy
+        dev.sqlrl.sql.SqliteJdbcLibrary.useCachedCopy();
         System.exit(run(args));
     }
 

@@ -27,6 +27,9 @@ public final class SandboxWorker {
     public static void main(String[] args) throws IOException {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
         System.setOut(System.err); // stdout carries the protocol only: a library's print must not corrupt it
+        // A parent that dies mid-query closes stdin, but this worker would read it only after the query:
+        // go at once instead of finishing work nobody waits for.
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
         DataInputStream in = new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
         SandboxLimits limits = new SandboxLimits(Long.parseLong(args[0]), Long.parseLong(args[1]), Integer.parseInt(args[2]),
                 Long.parseLong(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));

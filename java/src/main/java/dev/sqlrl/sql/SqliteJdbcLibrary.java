@@ -14,7 +14,7 @@ import org.sqlite.util.OSInfo;
  * {@code org.sqlite.lib.name}. Left to itself, sqlite-jdbc extracts a new {@code /tmp/sqlite-*.so}
  * (+ {@code .lck}) per process, which a killed process or sandbox worker leaves behind.
  */
-final class SqliteJdbcLibrary {
+public final class SqliteJdbcLibrary {
     static final String PATH_PROPERTY = "org.sqlite.lib.path";
     static final String NAME_PROPERTY = "org.sqlite.lib.name";
 
@@ -27,7 +27,7 @@ final class SqliteJdbcLibrary {
      * returns them, to pass on to worker processes. Empty when the jar has no library for this
      * platform (sqlite-jdbc then does what it does by default), or when the user set the path.
      */
-    static synchronized Map<String, String> useCachedCopy() {
+    public static synchronized Map<String, String> useCachedCopy() {
         if (properties != null) return properties;
         if (System.getProperty(PATH_PROPERTY) != null) {
             properties = Map.of(PATH_PROPERTY, System.getProperty(PATH_PROPERTY),

@@ -43,7 +43,8 @@ public final class SqlCommand implements Runnable {
     @Command(
             footer = {"",
             "Example:",
-            "  sqlrl sql run --db ~/data/spider/database/concert_singer/concert_singer.sqlite --sql \"SELECT name FROM singer\" --max-rows 5"},
+            "  sqlrl sql run --db ~/data/spider/database/concert_singer/concert_singer.sqlite --sql \"SELECT name FROM singer\" --max-rows 5",
+            "  sqlrl sql run --db flight_1.sqlite --sql-file long_query.sql --json"},
             name = "run", mixinStandardHelpOptions = true,
             description = "Run one SELECT on a SQLite database, read-only and within budgets, and print its rows.")
     static final class Run implements Callable<Integer> {
@@ -53,10 +54,10 @@ public final class SqlCommand implements Runnable {
         @Option(names = "--db", required = true, paramLabel = "FILE", description = "SQLite database file")
         Path database;
 
-        @Option(names = "--sql", paramLabel = "TEXT", description = "one SELECT statement; - reads it from stdin")
+        @Option(names = "--sql", paramLabel = "TEXT", description = "one SELECT statement; - reads it from stdin; this or --sql-file (default: none)")
         String sql;
 
-        @Option(names = "--sql-file", paramLabel = "FILE", description = "read the SELECT statement from FILE (UTF-8)")
+        @Option(names = "--sql-file", paramLabel = "FILE", description = "read the SELECT statement from FILE (UTF-8); this or --sql (default: none)")
         Path sqlFile;
 
         @Option(names = "--timeout-ms", paramLabel = "N", description = "wall-clock deadline (default: ${DEFAULT-VALUE})")

@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -42,6 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Warm: one reward function whose caches have seen every pair (what repeated samples in GRPO
  * groups and later epochs cost). Cold: caches sized 0, so every completion is extracted, parsed,
  * matched clause by clause and executed with its gold (the cost of a never-seen query).
+ * {@code isolation}: queries in sandbox worker processes (what training runs) or in this JVM, side by
+ * side, to show what isolation costs.
  * Run: {@code java -Dsqlrl.shared.dir=/work/shared -jar benchmarks/target/sqlrl-benchmarks.jar RewardBenchmark}.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -80,11 +83,11 @@ public class RewardBenchmark {
         SqlRewardFunction rewards;
         final AtomicInteger next = new AtomicInteger();
 
-        void open(int cacheEntries) throws IOException {
+        void open(int cacheEntries, SqlSandbox.Isolation isolation) throws IOException {
             loadPairs();
             Dataset dataset = DatasetLoader.load(Path.of(System.getProperty("sqlrl.shared.dir", "../shared"), "spider-sample"),
                     "train");
-            sandbox = new SqlSandbox(SandboxLimits.defaults());
+            sandbox = new SqlSandbox(SandboxLimits.defaults(), Math.max(2, Runtime.getRuntime().availableProcessors()), isolation);
             executionMatch = new ExecutionMatch(sandbox, MatchOptions.spiderOfficial().withThreads(1)
                     .withCacheEntries(cacheEntries, cacheEntries));
             rewards = new SqlRewardFunction(RewardConfig.defaults().withCacheEntries(cacheEntries), AnswerFormat.SQL_FENCE,
@@ -105,9 +108,12 @@ public class RewardBenchmark {
 
     @State(Scope.Benchmark)
     public static class Warm extends RewardState {
+        @Param({"WORKER_PROCESSES", "IN_PROCESS"})
+        public SqlSandbox.Isolation isolation;
+
         @Setup(Level.Trial)
         public void setUp() throws IOException {
-            open(100_000);
+            open(100_000, isolation);
             for (int i = 0; i < examples.size(); i++) {
                 scoreNext();
             }
@@ -116,9 +122,12 @@ public class RewardBenchmark {
 
     @State(Scope.Benchmark)
     public static class Cold extends RewardState {
+        @Param({"WORKER_PROCESSES", "IN_PROCESS"})
+        public SqlSandbox.Isolation isolation;
+
         @Setup(Level.Trial)
         public void setUp() throws IOException {
-            open(0);
+            open(0, isolation);
         }
     }
 

@@ -46,6 +46,10 @@ public class SqlExecutionBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    /** Sandbox worker processes (the default everywhere) or this JVM: what isolation costs per query. */
+    @Param({"WORKER_PROCESSES", "IN_PROCESS"})
+    public SqlSandbox.Isolation isolation;
+
     private List<MatchRequest> requests;
     private SqlSandbox sandbox;
     private ExecutionMatch matcher;
@@ -66,7 +70,7 @@ public class SqlExecutionBenchmark {
                     label.get("gold").asText(), label.get("pred").asText()));
         }
         if (requests.size() != BATCH) throw new IllegalStateException("expected " + BATCH + " pairs, found " + requests.size());
-        sandbox = new SqlSandbox(SandboxLimits.defaults(), threads);
+        sandbox = new SqlSandbox(SandboxLimits.defaults(), threads, isolation);
         int entries = cache.equals("warm") ? 100_000 : 0;
         matcher = new ExecutionMatch(sandbox, MatchOptions.spiderOfficial().withThreads(threads).withCacheEntries(entries, entries));
         matcher.matchAll(requests); // opens the pooled connections (and fills the caches when warm)

@@ -61,22 +61,32 @@ public final class NativeLibrary {
                 throw new IllegalStateException("libsqlrl is not bundled in this jar (built with -Dsqlrl.native.skip?); "
                         + "rebuild with `mvn -q package -DskipTests` or set " + ENV_LIBRARY);
             }
-            byte[] bytes = in.readAllBytes();
-            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 16);
-            Path dir = cacheDir().resolve("native").resolve(hash);
-            Path target = dir.resolve("libsqlrl.so");
-            if (!Files.isRegularFile(target) || Files.size(target) != bytes.length) {
-                Files.createDirectories(dir);
-                Path tmp = Files.createTempFile(dir, "libsqlrl", ".tmp");
-                Files.write(tmp, bytes);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return target;
+            return extractToCache(in.readAllBytes(), "native", "libsqlrl.so");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot extract libsqlrl to " + cacheDir(), e);
+        }
+    }
+
+    /**
+     * Writes {@code bytes} to {@code cacheDir()/folder/<SHA-256 prefix>/fileName} unless that file is
+     * already there, atomically, and returns it: one copy per content, shared by all processes.
+     */
+    public static Path extractToCache(byte[] bytes, String folder, String fileName) throws IOException {
+        String hash;
+        try {
+            hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+        Path dir = cacheDir().resolve(folder).resolve(hash);
+        Path target = dir.resolve(fileName);
+        if (!Files.isRegularFile(target) || Files.size(target) != bytes.length) {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, fileName, ".tmp");
+            Files.write(tmp, bytes);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
     }
 
     /** sqlrl's cache folder: SQLRL_CACHE_DIR, else $XDG_CACHE_HOME/sqlrl, else ~/.cache/sqlrl. */

@@ -7,11 +7,15 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // before anything opens a database: sqlite-jdbc then loads its library from sqlrl's cache, not a new /tmp copy
+        dev.sqlrl.sql.SqliteJdbcLibrary.useCachedCopy();
         System.exit(run(args));
     }
 
     /** Runs the CLI and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
-        return new CommandLine(new SqlrlCommand()).setExecutionExceptionHandler(new UserErrorHandler()).execute(args);
+        // No @file expansion: `--sql @/etc/passwd` is SQL text, never a file read behind the user's back.
+        return new CommandLine(new SqlrlCommand()).setExpandAtFiles(false)
+                .setExecutionExceptionHandler(new UserErrorHandler()).execute(args);
     }
 }

@@ -10,7 +10,11 @@ import dev.sqlrl.sql.PythonValues;
 import dev.sqlrl.sql.SandboxLimits;
 import dev.sqlrl.sql.SqlBlob;
 import dev.sqlrl.sql.SqlSandbox;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,7 +43,8 @@ public final class SqlCommand implements Runnable {
     @Command(
             footer = {"",
             "Example:",
-            "  sqlrl sql run --db ~/data/spider/database/concert_singer/concert_singer.sqlite --sql \"SELECT name FROM singer\" --max-rows 5"},
+            "  sqlrl sql run --db ~/data/spider/database/concert_singer/concert_singer.sqlite --sql \"SELECT name FROM singer\" --max-rows 5",
+            "  sqlrl sql run --db flight_1.sqlite --sql-file long_query.sql --json"},
             name = "run", mixinStandardHelpOptions = true,
             description = "Run one SELECT on a SQLite database, read-only and within budgets, and print its rows.")
     static final class Run implements Callable<Integer> {
@@ -49,8 +54,11 @@ public final class SqlCommand implements Runnable {
         @Option(names = "--db", required = true, paramLabel = "FILE", description = "SQLite database file")
         Path database;
 
-        @Option(names = "--sql", required = true, paramLabel = "TEXT", description = "one SELECT statement")
+        @Option(names = "--sql", paramLabel = "TEXT", description = "one SELECT statement; - reads it from stdin; this or --sql-file (default: none)")
         String sql;
+
+        @Option(names = "--sql-file", paramLabel = "FILE", description = "read the SELECT statement from FILE (UTF-8); this or --sql (default: none)")
+        Path sqlFile;
 
         @Option(names = "--timeout-ms", paramLabel = "N", description = "wall-clock deadline (default: ${DEFAULT-VALUE})")
         long timeoutMillis = SandboxLimits.defaults().timeoutMillis();
@@ -66,9 +74,10 @@ public final class SqlCommand implements Runnable {
             if (timeoutMillis <= 0) throw new UserInputException("--timeout-ms must be positive, got " + timeoutMillis);
             if (maxRows <= 0) throw new UserInputException("--max-rows must be positive, got " + maxRows);
             SandboxLimits limits = SandboxLimits.defaults().withTimeoutMillis(timeoutMillis).withMaxRows(maxRows);
+            String text = queryText(limits.maxSqlChars());
             ExecutionResult result;
             try (SqlSandbox sandbox = new SqlSandbox(limits, 1)) {
-                result = sandbox.execute(database, sql);
+                result = sandbox.execute(database, text);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
@@ -81,6 +90,35 @@ public final class SqlCommand implements Runnable {
                 return 2;
             }
             return 0;
+        }
+
+        /** The query from --sql TEXT, --sql - (stdin) or --sql-file FILE: exactly one of them. */
+        private String queryText(int maxChars) {
+            if ((sql == null) == (sqlFile == null)) {
+                throw new UserInputException("give the query with exactly one of --sql TEXT, --sql - (stdin) or --sql-file FILE");
+            }
+            if (sql != null) {
+                return sql.equals("-") ? read("stdin", System.in, maxChars) : sql;
+            }
+            if (!Files.isRegularFile(sqlFile)) throw new UserInputException("--sql-file: file not found: " + sqlFile);
+            try (InputStream in = Files.newInputStream(sqlFile)) {
+                return read(sqlFile.toString(), in, maxChars);
+            } catch (IOException e) {
+                throw new UserInputException("cannot read the query from " + sqlFile + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Reads at most a few bytes past the sandbox's limit, so a huge input is refused without filling the heap. */
+        private static String read(String what, InputStream in, int maxChars) {
+            try {
+                byte[] bytes = in.readNBytes(4 * maxChars + 4);
+                if (bytes.length > 4 * maxChars) {
+                    throw new UserInputException(what + ": the query is longer than " + maxChars + " characters");
+                }
+                return new String(bytes, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UserInputException("cannot read the query from " + what + ": " + e.getMessage(), e);
+            }
         }
 
         private static void printTable(PrintWriter out, ExecutionResult result) {

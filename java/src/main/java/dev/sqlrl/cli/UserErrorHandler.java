@@ -13,7 +13,7 @@ public final class UserErrorHandler implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
         boolean debug = "1".equals(System.getenv("SQLRL_DEBUG"));
         if (e instanceof dev.sqlrl.UserInputException && !debug) {
-            cmd.getErr().println("sqlrl: " + e.getMessage());
+            cmd.getErr().println("sqlrl: " + dev.sqlrl.OneLine.of(String.valueOf(e.getMessage())));
             return 2;
         }
         e.printStackTrace(cmd.getErr());

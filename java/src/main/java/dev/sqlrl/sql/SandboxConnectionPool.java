@@ -76,9 +76,21 @@ final class SandboxConnectionPool implements AutoCloseable {
             connection.setLimit(SQLiteLimits.SQLITE_LIMIT_LENGTH, limits.maxValueBytes());
             connection.setLimit(SQLiteLimits.SQLITE_LIMIT_SQL_LENGTH, (int) Math.min(Integer.MAX_VALUE, 4L * limits.maxSqlChars()));
             connection.setLimit(SQLiteLimits.SQLITE_LIMIT_ATTACHED, 0);
+            // SQLite's own bounds on what a statement may compile to: the native stack (expression depth,
+            // compound selects), compile time and memory (program size), LIKE/GLOB cost, and no parameters.
+            connection.setLimit(SQLiteLimits.SQLITE_LIMIT_EXPR_DEPTH, SqliteCompileLimits.EXPRESSION_DEPTH);
+            connection.setLimit(SQLiteLimits.SQLITE_LIMIT_COMPOUND_SELECT, SqliteCompileLimits.COMPOUND_SELECTS);
+            connection.setLimit(SQLiteLimits.SQLITE_LIMIT_VDBE_OP, SqliteCompileLimits.PROGRAM_OPCODES);
+            connection.setLimit(SQLiteLimits.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, SqliteCompileLimits.LIKE_PATTERN_BYTES);
+            connection.setLimit(SQLiteLimits.SQLITE_LIMIT_FUNCTION_ARG, SqliteCompileLimits.FUNCTION_ARGUMENTS);
+            connection.setLimit(SQLiteLimits.SQLITE_LIMIT_COLUMN, SqliteCompileLimits.COLUMNS);
+            connection.setLimit(SQLiteLimits.SQLITE_LIMIT_VARIABLE_NUMBER, 0);
+            connection.setLimit(SQLiteLimits.SQLITE_LIMIT_WORKER_THREADS, 0);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("PRAGMA query_only = 1");
                 statement.execute("PRAGMA trusted_schema = 0");
+                // sorts and temporary b-trees in memory, where SQLite's heap limit bounds them, never in files
+                statement.execute("PRAGMA temp_store = MEMORY");
             }
             ExecutionBudget budget = new ExecutionBudget();
             ProgressHandler.setHandler(connection, SandboxLimits.PROGRESS_STEP, budget);

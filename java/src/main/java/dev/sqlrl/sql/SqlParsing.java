@@ -15,9 +15,13 @@ import net.sf.jsqlparser.statement.Statement;
  * completions are often truncated mid-query, so that path would stall reward threads. On the 17,208
  * gold and predicted queries of the Spider sample's official labels, simple mode accepts exactly the
  * same queries as the full retry. Unbalanced parentheses, always a syntax error, are rejected
- * before parsing.
+ * before parsing, and so is what would overflow the parser's stack or take it seconds to fail on
+ * ({@link StructureCheck}: nesting depth, CTE count, at most {@link #MAX_CHARS} characters).
  */
 public final class SqlParsing {
+    /** Ten times the longest Spider or BIRD gold query; a model's completion is far shorter. */
+    public static final int MAX_CHARS = 20_000;
+
     private SqlParsing() {}
 
     /** The statement, or empty when JSqlParser rejects the text. */
@@ -31,6 +35,10 @@ public final class SqlParsing {
 
     /** The statement, or JSqlParser's reason for rejecting the text. */
     public static Statement parseOrThrow(String sql) throws JSQLParserException {
+        Optional<String> shape = StructureCheck.rejection(sql, MAX_CHARS);
+        if (shape.isPresent()) {
+            throw new JSQLParserException(shape.get());
+        }
         if (!parenthesesBalance(sql)) {
             throw new JSQLParserException("unbalanced parentheses");
         }

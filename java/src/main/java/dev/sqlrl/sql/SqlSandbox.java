@@ -4,51 +4,61 @@ import dev.sqlrl.UserInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Runs untrusted SQL on SQLite databases without letting it change anything or run away.
+ * Runs untrusted SQL on SQLite databases without letting it change anything, run away, or take the
+ * calling process down.
  *
  * <ul>
- *   <li>Only one SELECT (or WITH ... SELECT, or VALUES) statement; anything else is REJECTED
- *       before execution, with the reason ({@link StatementGuard}).
+ *   <li>Only one SELECT (or WITH ... SELECT, or VALUES) statement of a bounded shape; anything else
+ *       is REJECTED before execution, with the reason ({@link StatementGuard}), and again by SQLite's
+ *       own compiler, which also refuses writes and functions off the allow-list ({@link
+ *       CompiledQueryCheck}).
+ *   <li>Queries run in worker processes ({@link SandboxWorkerPool}): a crash, a native stack
+ *       overflow, a compile-time explosion or an allocation storm ends one worker, whose query then
+ *       fails (TIMEOUT when the watchdog stopped it at its deadline plus a slack); workers have
+ *       capped memory. {@link Isolation#IN_PROCESS} runs them in this JVM instead, only where asked
+ *       for (benchmarks comparing the two).
  *   <li>Connections are opened read-only and immutable, with {@code query_only}, no extension
- *       loading and no ATTACH; they are pooled per database file.
+ *       loading, no ATTACH, SQLite limits on expression depth, compound selects, program size, LIKE
+ *       patterns and parameters, and temporary storage in memory ({@link SandboxConnectionPool}).
  *   <li>Each query has an instruction budget and a deadline (SQLite's progress handler), a row cap,
- *       a cap on the bytes of its result, and a cap on any one string or blob (SQLITE_LIMIT_LENGTH),
- *       so no query can exhaust the JVM's heap.
+ *       a cap on the bytes of its result, and a cap on any one string or blob (SQLITE_LIMIT_LENGTH).
  * </ul>
  *
  * <p>Thread-safe: any number of threads may call {@link #execute} at once; each uses its own
- * connection. Failures of the query come back as {@link ExecutionResult}s; a database file that
- * does not exist or cannot be opened throws {@link UserInputException}.
+ * worker. Failures of the query come back as {@link ExecutionResult}s; a database file that does
+ * not exist or cannot be opened throws {@link UserInputException}.
  */
 public final class SqlSandbox implements AutoCloseable {
 
-    /** sqlite-jdbc wraps SQLite's message as "[CODE] description (message)". */
-    private static final Pattern SQLITE_MESSAGE = Pattern.compile("^\\[SQLITE_\\w+\\][^(]*\\((.*)\\)\\s*$", Pattern.DOTALL);
+    /** Where queries run. */
+    public enum Isolation {
+        /** In sandbox worker processes: the default, for training, evaluation and serving. */
+        WORKER_PROCESSES,
+        /** In this JVM: no protection from crashes or compile-time explosions; for measuring what isolation costs. */
+        IN_PROCESS
+    }
 
     private final SandboxLimits limits;
-    private final SandboxConnectionPool pool;
+    private final SqliteExecutor inProcess;
+    private final SandboxWorkerPool workers;
 
     public SqlSandbox(SandboxLimits limits) {
         this(limits, Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
-    /** @param maxIdleConnectionsPerDatabase connections kept open per database between queries */
-    public SqlSandbox(SandboxLimits limits, int maxIdleConnectionsPerDatabase) {
+    /** @param maxIdle workers (or, in process, connections per database) kept between queries */
+    public SqlSandbox(SandboxLimits limits, int maxIdle) {
+        this(limits, maxIdle, Isolation.WORKER_PROCESSES);
+    }
+
+    public SqlSandbox(SandboxLimits limits, int maxIdle, Isolation isolation) {
         this.limits = limits;
-        this.pool = new SandboxConnectionPool(limits, maxIdleConnectionsPerDatabase);
+        this.inProcess = isolation == Isolation.IN_PROCESS ? new SqliteExecutor(limits, maxIdle) : null;
+        this.workers = isolation == Isolation.WORKER_PROCESSES ? new SandboxWorkerPool(limits, maxIdle) : null;
     }
 
     public SandboxLimits limits() {
@@ -62,103 +72,14 @@ public final class SqlSandbox implements AutoCloseable {
         if (rejection.isPresent()) {
             return ExecutionResult.failure(ErrorCategory.REJECTED, rejection.get(), System.nanoTime() - start);
         }
-        SandboxConnectionPool.PooledConnection pooled = pool.acquire(databaseKey(database));
-        boolean reusable = true;
-        try {
-            return run(pooled, sql, start);
-        } catch (RuntimeException | Error e) {
-            reusable = false;
-            throw e;
-        } finally {
-            if (reusable) pool.release(pooled);
-            else pool.discard(pooled);
-        }
+        Path key = databaseKey(database);
+        String statement = StatementGuard.statementText(sql);
+        return inProcess != null ? inProcess.execute(key, statement, start) : workers.execute(key, statement, start);
     }
 
-    private ExecutionResult run(SandboxConnectionPool.PooledConnection pooled, String sql, long start) {
-        long deadline = start + limits.timeoutMillis() * 1_000_000L;
-        pooled.budget().start(limits.instructionBudget(), deadline);
-        try (Statement statement = pooled.connection().createStatement();
-                ResultSet resultSet = statement.executeQuery(sql)) {
-            ResultSetMetaData meta = resultSet.getMetaData();
-            int columnCount = meta.getColumnCount();
-            List<String> columns = new ArrayList<>(columnCount);
-            for (int i = 1; i <= columnCount; i++) columns.add(meta.getColumnName(i));
-            List<List<Object>> rows = new ArrayList<>();
-            long bytes = 0;
-            while (resultSet.next()) {
-                if (rows.size() >= limits.maxRows()) {
-                    return failure(ErrorCategory.TOO_LARGE, "the result has more than " + limits.maxRows() + " rows", start);
-                }
-                Object[] values = new Object[columnCount];
-                for (int i = 0; i < columnCount; i++) {
-                    values[i] = normalize(resultSet.getObject(i + 1));
-                    bytes += approximateBytes(values[i]);
-                }
-                bytes += 16 + 8L * columnCount;
-                if (bytes > limits.maxResultBytes()) {
-                    return failure(ErrorCategory.TOO_LARGE, "the result is larger than " + limits.maxResultBytes() + " bytes", start);
-                }
-                rows.add(Collections.unmodifiableList(Arrays.asList(values)));
-                if (System.nanoTime() - deadline > 0) {
-                    return failure(ErrorCategory.TIMEOUT, timeoutMessage(), start);
-                }
-            }
-            return ExecutionResult.success(columns, rows, bytes, System.nanoTime() - start);
-        } catch (SQLException e) {
-            return classify(e, pooled.budget().exhausted(), start);
-        }
-    }
-
-    private ExecutionResult classify(SQLException e, ErrorCategory stoppedBy, long start) {
-        String message = sqliteMessage(e);
-        if (stoppedBy == ErrorCategory.TIMEOUT) return failure(ErrorCategory.TIMEOUT, timeoutMessage(), start);
-        if (stoppedBy == ErrorCategory.BUDGET_EXCEEDED) {
-            return failure(ErrorCategory.BUDGET_EXCEEDED, "the query ran more than " + limits.instructionBudget() + " SQLite instructions", start);
-        }
-        String lower = message.toLowerCase(java.util.Locale.ROOT);
-        ErrorCategory category;
-        if (lower.startsWith("no such table")) category = ErrorCategory.UNKNOWN_TABLE;
-        else if (lower.startsWith("no such column")) category = ErrorCategory.UNKNOWN_COLUMN;
-        else if (lower.contains("syntax error") || lower.contains("incomplete input") || lower.contains("unrecognized token")) {
-            category = ErrorCategory.SYNTAX_ERROR;
-        } else if (lower.contains("string or blob too big")) {
-            category = ErrorCategory.TOO_LARGE;
-            message = message + " (strings and blobs are limited to " + limits.maxValueBytes() + " bytes)";
-        } else if (lower.contains("too large") || lower.contains("too many") || lower.contains("stack overflow")
-                || lower.contains("out of memory")) {
-            category = ErrorCategory.TOO_LARGE;
-        } else if (lower.contains("readonly") || lower.contains("read-only") || lower.contains("not authorized")) {
-            category = ErrorCategory.REJECTED;
-        } else category = ErrorCategory.OTHER;
-        return failure(category, message, start);
-    }
-
-    private String timeoutMessage() {
-        return "the query ran longer than " + limits.timeoutMillis() + " ms";
-    }
-
-    private static ExecutionResult failure(ErrorCategory category, String message, long start) {
-        return ExecutionResult.failure(category, message, System.nanoTime() - start);
-    }
-
-    static String sqliteMessage(SQLException e) {
-        String raw = String.valueOf(e.getMessage());
-        Matcher matcher = SQLITE_MESSAGE.matcher(raw);
-        return (matcher.matches() ? matcher.group(1) : raw).replaceAll("\\s+", " ").trim();
-    }
-
-    /** sqlite-jdbc hands out Integer for small INTEGERs and byte[] for BLOBs; results use Long and SqlBlob. */
-    private static Object normalize(Object value) {
-        if (value instanceof Integer small) return small.longValue();
-        if (value instanceof byte[] bytes) return new SqlBlob(bytes);
-        return value;
-    }
-
-    private static long approximateBytes(Object value) {
-        if (value instanceof String text) return 40L + 2L * text.length();
-        if (value instanceof SqlBlob blob) return 32L + blob.length();
-        return 16;
+    /** Process ids of the idle sandbox workers; empty in process. */
+    List<Long> idleWorkerPids() {
+        return workers == null ? List.of() : workers.idleWorkerPids();
     }
 
     private static Path databaseKey(Path database) {
@@ -174,6 +95,7 @@ public final class SqlSandbox implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        if (inProcess != null) inProcess.close();
+        if (workers != null) workers.close();
     }
 }

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlrl.cli.CliRun.Result;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -90,5 +94,54 @@ class SqlCommandTest {
         assertEquals(2, run.code());
         assertEquals("sqlrl: database file not found: /nonexistent/x.sqlite\n", run.err().replace("\r\n", "\n"));
         assertFalse(run.err().contains("Exception"));
+    }
+
+    @Test
+    void atFileArgumentsAreTextNotFileReads(@TempDir Path dir) throws Exception {
+        Path secret = dir.resolve("secret.txt");
+        Files.writeString(secret, "root:x:0:0:SECRET-CONTENT\n");
+        Result run = run("sql", "run", "--db", flightDatabase(), "--sql", "@" + secret);
+        assertEquals(2, run.code());
+        assertFalse(run.out().contains("SECRET-CONTENT") || run.err().contains("SECRET-CONTENT"), run.out() + run.err());
+        assertTrue(run.err().startsWith("sqlrl: "), run.err());
+        Result root = run("sql", "run", "--db", flightDatabase(), "--sql", "@/");
+        assertEquals(2, root.code());
+        assertFalse(root.err().contains("\tat "), "a stack trace: " + root.err());
+    }
+
+    @Test
+    void readsTheQueryFromAFileOrStdin(@TempDir Path dir) throws Exception {
+        Path query = dir.resolve("query.sql");
+        Files.writeString(query, "SELECT count(*) AS n\nFROM flight;\n");
+        Result fromFile = run("sql", "run", "--db", flightDatabase(), "--sql-file", query.toString(), "--json");
+        assertEquals(0, fromFile.code(), fromFile.err());
+        assertTrue(fromFile.out().startsWith("{\"columns\":[\"n\"],\"rows\":[[10]]"), fromFile.out());
+
+        InputStream oldIn = System.in;
+        System.setIn(new ByteArrayInputStream("SELECT count(*) AS n FROM flight".getBytes(StandardCharsets.UTF_8)));
+        try {
+            Result fromStdin = run("sql", "run", "--db", flightDatabase(), "--sql", "-", "--json");
+            assertEquals(0, fromStdin.code(), fromStdin.err());
+            assertTrue(fromStdin.out().startsWith("{\"columns\":[\"n\"],\"rows\":[[10]]"), fromStdin.out());
+        } finally {
+            System.setIn(oldIn);
+        }
+
+        Result both = run("sql", "run", "--db", flightDatabase(), "--sql", "SELECT 1", "--sql-file", query.toString());
+        assertEquals(2, both.code());
+        assertEquals("sqlrl: give the query with exactly one of --sql TEXT, --sql - (stdin) or --sql-file FILE\n", both.err().replace("\r\n", "\n"));
+        Result missing = run("sql", "run", "--db", flightDatabase(), "--sql-file", dir.resolve("nope.sql").toString());
+        assertEquals(2, missing.code());
+        assertEquals("sqlrl: --sql-file: file not found: " + dir.resolve("nope.sql") + "\n", missing.err().replace("\r\n", "\n"));
+    }
+
+    @Test
+    void errorMessagesStayOnOneLineWhateverTheLineSeparator() {
+        for (String separator : new String[] {"\n", "\r", "\u0085", "\u2028", "\u2029", "\u000b", "\u000c"}) {
+            Result run = run("sql", "run", "--db", flightDatabase(), "--sql", "SELECT * FROM no" + separator + "such");
+            assertEquals(2, run.code());
+            String err = run.err().replace("\r\n", "\n");
+            assertEquals(1, err.split("[\n\r\u0085\u2028\u2029\u000b\u000c]", -1).length - 1, "not one line: " + err);
+        }
     }
 }

@@ -4,19 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sqlrl.sql.HostileCorpus.HostileQuery;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -54,14 +46,6 @@ class SqlSandboxHostileCorpusTest {
     private static Set<String> originalSqliteTempFiles;
     private static SqlSandbox sandbox;
 
-    /** One corpus entry: the SQL after expansion and the outcome classes it may end in. */
-    record HostileQuery(int index, String sql, Set<String> expected) {
-        String label() {
-            String oneLine = sql.replaceAll("\\s+", " ");
-            return "#" + index + " " + (oneLine.length() > 90 ? oneLine.substring(0, 90) + "... (" + sql.length() + " chars)" : oneLine);
-        }
-    }
-
     @BeforeAll
     static void copyDatabase() throws IOException {
         database = folder.resolve("flight_1.sqlite");
@@ -70,8 +54,8 @@ class SqlSandboxHostileCorpusTest {
         sandbox = new SqlSandbox(LIMITS, 2);
         // Load the driver (it unpacks its native library into the temp folder once) before taking stock.
         assertTrue(sandbox.execute(database, "SELECT 1").isSuccess());
-        originalHash = sha256(database);
-        originalFolder = listing(folder);
+        originalHash = HostileCorpus.sha256(database);
+        originalFolder = HostileCorpus.listing(folder);
         originalSqliteTempFiles = sqliteTempFiles();
     }
 
@@ -113,35 +97,14 @@ class SqlSandboxHostileCorpusTest {
             assertFalse(message.contains("\n"), "message spans lines: " + message);
             assertTrue(message.length() < 400, "message too long: " + message);
         }
-        assertEquals(originalHash, sha256(database), "the database's bytes changed");
-        assertEquals(originalFolder, listing(folder), "files appeared or vanished next to the database");
+        assertEquals(originalHash, HostileCorpus.sha256(database), "the database's bytes changed");
+        assertEquals(originalFolder, HostileCorpus.listing(folder), "files appeared or vanished next to the database");
         assertEquals(originalSqliteTempFiles, sqliteTempFiles(), "SQLite left temporary files");
         assertTrue(heapUsedAfterCollectingIfNeeded() < HEAP_BOUND_BYTES, "the heap holds more than " + HEAP_BOUND_BYTES + " bytes");
     }
 
     static List<HostileQuery> corpus() {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        try (InputStream in = SqlSandboxHostileCorpusTest.class.getResourceAsStream("/sql/hostile_queries.yaml")) {
-            JsonNode entries = yaml.readTree(in);
-            List<HostileQuery> queries = new ArrayList<>();
-            int index = 0;
-            for (JsonNode entry : entries) {
-                index++;
-                String sql = entry.get("sql").asText().replace("${dir}", folder.toString());
-                JsonNode repeat = entry.get("repeat");
-                if (repeat != null) {
-                    int times = repeat.get("times").asInt();
-                    sql = sql.replace("${repeat}", repeat.get("text").asText().repeat(times));
-                    if (repeat.has("close")) sql = sql.replace("${close}", repeat.get("close").asText().repeat(times));
-                }
-                Set<String> expected = new TreeSet<>();
-                entry.get("expect").forEach(node -> expected.add(node.asText()));
-                queries.add(new HostileQuery(index, sql, expected));
-            }
-            return queries;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return HostileCorpus.load("/sql/hostile_queries.yaml", folder);
     }
 
     private static long heapUsedAfterCollectingIfNeeded() {
@@ -150,20 +113,6 @@ class SqlSandboxHostileCorpusTest {
         if (used < HEAP_BOUND_BYTES) return used;
         System.gc();
         return runtime.totalMemory() - runtime.freeMemory();
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Set<String> listing(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.map(p -> dir.relativize(p).toString()).collect(java.util.stream.Collectors.toCollection(TreeSet::new));
-        }
     }
 
     /** SQLite names its temporary files etilqs_*; other processes' files in /tmp are none of our business. */

@@ -107,6 +107,7 @@ class SqlSandboxTest {
             assertEquals("the query ran more than 1000000 SQLite instructions", result.errorMessage());
         }
         try (SqlSandbox sandbox = sandbox(SandboxLimits.defaults().withInstructionBudget(Long.MAX_VALUE).withTimeoutMillis(200))) {
+            sandbox.execute(database, "SELECT 1"); // starts the worker process, which is not the deadline's business
             long start = System.nanoTime();
             ExecutionResult result = sandbox.execute(database, endless);
             long millis = (System.nanoTime() - start) / 1_000_000;

@@ -39,4 +39,30 @@ class StatementGuardTest {
         // In SQLite 'a\' is a whole string, so what follows the semicolon is a second statement.
         assertTrue(check("SELECT 'a\\'; DROP TABLE t; --'").isPresent());
     }
+
+    @Test
+    void refusesIntrospectionVirtualTablesButTheSchemasOwn() {
+        assertEquals("the virtual table pragma_database_list is not allowed in the sandbox",
+                check("SELECT * FROM PRAGMA_DATABASE_LIST").orElseThrow());
+        assertEquals("the virtual table dbstat is not allowed in the sandbox", check("SELECT * FROM \"dbstat\"").orElseThrow());
+        assertTrue(check("SELECT * FROM main.[pragma_compile_options]").isPresent());
+        assertEquals(Optional.empty(), check("SELECT name FROM pragma_table_info('t')"));
+    }
+
+    @Test
+    void refusesWhatWouldOverflowAParsersStack() {
+        assertEquals("the query nests deeper than 64 levels (parentheses, CASE, NOT or signs)",
+                StatementGuard.rejection("SELECT " + "(".repeat(65) + "1" + ")".repeat(65), 100_000).orElseThrow());
+        assertEquals(Optional.empty(), StatementGuard.rejection("SELECT " + "(".repeat(60) + "1" + ")".repeat(60), 100_000));
+        // a quote that one set of string rules reads differently cannot hide the nesting
+        assertTrue(StatementGuard.rejection("SELECT '\\' " + "(".repeat(65) + "1" + ")".repeat(65) + " '", 100_000).isPresent());
+    }
+
+    @Test
+    void sqliteGetsOnlyTheTextBeforeTheFirstSemicolonWithoutTrailingComments() {
+        assertEquals("SELECT 1", StatementGuard.statementText("SELECT 1;  -- done\n"));
+        assertEquals("SELECT ';' FROM t", StatementGuard.statementText("SELECT ';' FROM t /* c */"));
+        assertEquals("SELECT 1", StatementGuard.statementText("SELECT 1 /* unterminated"));
+        assertEquals("SELECT $a(", StatementGuard.statementText("SELECT $a(;DROP TABLE t)"));
+    }
 }

@@ -63,7 +63,8 @@ public final class SqlCommand implements Runnable {
         @Option(names = "--timeout-ms", paramLabel = "N", description = "wall-clock deadline (default: ${DEFAULT-VALUE})")
         long timeoutMillis = SandboxLimits.defaults().timeoutMillis();
 
-        @Option(names = "--max-rows", paramLabel = "N", description = "most rows a result may have (default: ${DEFAULT-VALUE})")
+        @Option(names = "--max-rows", paramLabel = "N", description = "most rows printed; a longer result prints its first N "
+                + "rows and says how many it has (default: ${DEFAULT-VALUE}, the sandbox's own cap on a result)")
         int maxRows = SandboxLimits.defaults().maxRows();
 
         @Option(names = "--json", description = "print a JSON object instead of a table")
@@ -73,7 +74,8 @@ public final class SqlCommand implements Runnable {
         public Integer call() {
             if (timeoutMillis <= 0) throw new UserInputException("--timeout-ms must be positive, got " + timeoutMillis);
             if (maxRows <= 0) throw new UserInputException("--max-rows must be positive, got " + maxRows);
-            SandboxLimits limits = SandboxLimits.defaults().withTimeoutMillis(timeoutMillis).withMaxRows(maxRows);
+            // the sandbox keeps its own row cap: --max-rows only shortens what is shown
+            SandboxLimits limits = SandboxLimits.defaults().withTimeoutMillis(timeoutMillis);
             String text = queryText(limits.maxSqlChars());
             ExecutionResult result;
             try (SqlSandbox sandbox = new SqlSandbox(limits, 1)) {
@@ -81,9 +83,9 @@ public final class SqlCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(toJson(result));
+                out.println(toJson(result, maxRows));
             } else if (result.isSuccess()) {
-                printTable(out, result);
+                printTable(out, result, maxRows);
             }
             if (!result.isSuccess()) {
                 spec.commandLine().getErr().println("sqlrl: " + result.errorCategory() + ": " + result.errorMessage());
@@ -121,27 +123,32 @@ public final class SqlCommand implements Runnable {
             }
         }
 
-        private static void printTable(PrintWriter out, ExecutionResult result) {
+        private static void printTable(PrintWriter out, ExecutionResult result, int maxRows) {
             out.println(String.join(" | ", result.columns()));
-            for (List<Object> row : result.rows()) {
+            for (List<Object> row : result.rows().subList(0, Math.min(maxRows, result.rows().size()))) {
                 out.println(String.join(" | ", row.stream().map(Run::text).toList()));
             }
-            out.println("(" + result.rows().size() + (result.rows().size() == 1 ? " row)" : " rows)"));
+            int total = result.rows().size();
+            out.println("(" + total + (total == 1 ? " row" : " rows")
+                    + (total > maxRows ? ", the first " + maxRows + " shown: --max-rows " + maxRows + ")" : ")"));
         }
 
         private static String text(Object value) {
             return value == null ? "NULL" : PythonValues.str(value);
         }
 
-        /** {"columns": [...], "rows": [[...]], "elapsed_ms": N} or {"error": {"category": ..., "message": ...}, ...}. */
-        static String toJson(ExecutionResult result) {
+        /**
+         * {"columns": [...], "rows": [[...]], "elapsed_ms": N, "total_rows": N, "truncated": bool} (at most maxRows
+         * rows) or {"error": {"category": ..., "message": ...}, ...}.
+         */
+        static String toJson(ExecutionResult result, int maxRows) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode root = mapper.createObjectNode();
             if (result.isSuccess()) {
                 ArrayNode columns = root.putArray("columns");
                 result.columns().forEach(columns::add);
                 ArrayNode rows = root.putArray("rows");
-                for (List<Object> row : result.rows()) {
+                for (List<Object> row : result.rows().subList(0, Math.min(maxRows, result.rows().size()))) {
                     ArrayNode values = rows.addArray();
                     for (Object value : row) {
                         if (value == null) values.addNull();
@@ -157,6 +164,10 @@ public final class SqlCommand implements Runnable {
                 error.put("message", result.errorMessage());
             }
             root.put("elapsed_ms", result.elapsedNanos() / 1e6);
+            if (result.isSuccess()) {
+                root.put("total_rows", result.rows().size());
+                root.put("truncated", result.rows().size() > maxRows);
+            }
             try {
                 return mapper.writeValueAsString(root);
             } catch (JsonProcessingException e) {

@@ -76,9 +76,15 @@ class SqlCommandTest {
     @Test
     void limitsComeFromTheOptions() {
         String db = flightDatabase();
-        Result tooMany = run("sql", "run", "--db", db, "--sql", "SELECT * FROM flight", "--max-rows", "3");
-        assertEquals(2, tooMany.code());
-        assertEquals("sqlrl: TOO_LARGE: the result has more than 3 rows\n", tooMany.err().replace("\r\n", "\n"));
+        // --max-rows shows the first rows of a longer result and says so; it does not fail the query
+        Result firstRows = run("sql", "run", "--db", db, "--sql", "SELECT flno FROM flight ORDER BY flno", "--max-rows", "3");
+        assertEquals(0, firstRows.code(), firstRows.err());
+        assertEquals("flno\n2\n7\n13\n(10 rows, the first 3 shown: --max-rows 3)\n", firstRows.out().replace("\r\n", "\n"));
+        Result firstRowsJson = run("sql", "run", "--db", db, "--sql", "SELECT flno FROM flight ORDER BY flno", "--max-rows", "2",
+                "--json");
+        assertEquals(0, firstRowsJson.code(), firstRowsJson.err());
+        assertTrue(firstRowsJson.out().startsWith("{\"columns\":[\"flno\"],\"rows\":[[2],[7]],\"elapsed_ms\":")
+                && firstRowsJson.out().contains("\"total_rows\":10,\"truncated\":true}"), firstRowsJson.out());
         Result endless = run("sql", "run", "--db", db, "--timeout-ms", "100",
                 "--sql", "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT count(*) FROM r");
         assertEquals(2, endless.code());

@@ -2,6 +2,7 @@ package dev.sqlrl.model.merge;
 
 import dev.sqlrl.UserInputException;
 import dev.sqlrl.model.LoraConfig;
+import dev.sqlrl.model.LoraTarget;
 import dev.sqlrl.model.ModelConfig;
 import dev.sqlrl.model.ModelLoader;
 import dev.sqlrl.model.PeftAdapter;
@@ -113,7 +114,7 @@ public final class AdapterMerger {
         for (AdapterModules.LoraModule module : AdapterModules.read(adapter).values()) {
             String where = adapter.path() + " module '" + module.module() + "'";
             String type = module.module().substring(module.module().lastIndexOf('.') + 1);
-            if (lora.targets().stream().noneMatch(t -> t.moduleName.equals(type))) {
+            if (!LoraTarget.covers(lora.targets(), type)) {
                 throw new UserInputException(where + ": " + adapterConfig + " target_modules "
                         + lora.targets().stream().map(t -> t.moduleName).toList() + " do not include '" + type + "'");
             }

@@ -13,7 +13,6 @@ import dev.sqlrl.model.NativeModel;
 import dev.sqlrl.model.NativeTests;
 import dev.sqlrl.model.SamplingParams;
 import dev.sqlrl.model.WeightMode;
-import dev.sqlrl.model.safetensors.SafetensorsFile;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -204,11 +203,7 @@ class FamilyForwardTest {
     }
 
     static Map<String, float[]> weights(Path dir) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
-            for (String name : f.tensors().keySet()) out.put(name, f.floats(name));
-        }
-        return out;
+        return TinyFamilyModel.readWeights(dir);
     }
 
     static void rewrite(Path dir, Map<String, float[]> weights) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlrl.model.ModelConfig;
 import dev.sqlrl.model.WeightLayout;
+import dev.sqlrl.model.safetensors.SafetensorsFile;
 import dev.sqlrl.model.safetensors.SafetensorsWriter;
 import dev.sqlrl.model.safetensors.TensorDtype;
 import java.io.IOException;
@@ -21,13 +22,13 @@ import java.util.function.Consumer;
  * {@link ReferenceDecoder}. Dimensions: hidden 32, 4 heads over 2 kv heads, head_dim 8 unless the config says
  * otherwise, 2 layers, vocab 61.
  */
-final class TinyFamilyModel {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class TinyFamilyModel {
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private TinyFamilyModel() {}
 
     /** The config.json of a family, before edits. */
-    static ObjectNode config(ModelConfig.Architecture arch) {
+    public static ObjectNode config(ModelConfig.Architecture arch) {
         ObjectNode n = JSON.createObjectNode();
         n.putArray("architectures").add(arch.className);
         n.put("model_type", arch.modelType);
@@ -44,7 +45,7 @@ final class TinyFamilyModel {
     }
 
     /** Writes the folder with random weights drawn from seed; edit changes the config first. */
-    static Path write(Path dir, ModelConfig.Architecture arch, long seed, Consumer<ObjectNode> edit) {
+    public static Path write(Path dir, ModelConfig.Architecture arch, long seed, Consumer<ObjectNode> edit) {
         ObjectNode config = config(arch);
         edit.accept(config);
         try {
@@ -56,6 +57,15 @@ final class TinyFamilyModel {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Every tensor of the folder's model.safetensors as floats. */
+    public static Map<String, float[]> readWeights(Path dir) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        try (SafetensorsFile f = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
+            for (String name : f.tensors().keySet()) out.put(name, f.floats(name));
+        }
+        return out;
     }
 
     static Map<String, float[]> randomWeights(ModelConfig c, long seed) {
@@ -72,7 +82,7 @@ final class TinyFamilyModel {
         return weights;
     }
 
-    static void writeWeights(Path dir, Map<String, float[]> weights) throws IOException {
+    public static void writeWeights(Path dir, Map<String, float[]> weights) throws IOException {
         ModelConfig c = ModelConfig.read(dir);
         Map<String, long[]> shapes = WeightLayout.expected(c);
         SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");

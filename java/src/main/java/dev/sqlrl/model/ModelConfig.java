@@ -146,6 +146,12 @@ public record ModelConfig(
             throw new UserInputException(where + ": use_sliding_window = true is not supported for " + arch.modelType
                     + " (its per-layer windows, max_window_layers, are not implemented)");
         }
+        for (JsonNode type : root.path("layer_types")) {  // transformers 5: one attention type per layer
+            if (!type.asText().equals("full_attention") && !(arch.readsSlidingWindow() && type.asText().equals("sliding_attention"))) {
+                throw new UserInputException(where + ": layer_types entry '" + type.asText() + "' is not supported for "
+                        + arch.modelType + " (full_attention only)");
+            }
+        }
     }
 
     /** Mistral's / Phi-3's `sliding_window` (null or absent: full attention); 0 for the other families. */

@@ -113,6 +113,8 @@ class FamilyConfigTest {
                 "attention_bias = true is not supported for qwen3");
         assertOneLine(() -> edited("qwen3-0.6b", n -> ((ObjectNode) n).put("use_sliding_window", true)),
                 "use_sliding_window = true is not supported for qwen3");
+        assertOneLine(() -> edited("qwen3-0.6b", n -> ((ObjectNode) n).putArray("layer_types").add("full_attention")
+                .add("sliding_attention")), "layer_types entry 'sliding_attention' is not supported for qwen3");
         assertOneLine(() -> edited("phi-3-mini-4k-instruct", n -> ((ObjectNode) n).put("partial_rotary_factor", 0.5)),
                 "partial_rotary_factor 0.5 is not supported");
         assertOneLine(() -> edited("mistral-7b-instruct-v0.3", n -> ((ObjectNode) n).put("hidden_act", "gelu")),

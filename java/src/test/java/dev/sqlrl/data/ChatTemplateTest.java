@@ -72,4 +72,13 @@ class ChatTemplateTest {
         assertEquals("<|im_start|>system\nYou write SQL.<|im_end|>\n<|im_start|>user\nHow many singers?<|im_end|>\n"
                 + "<|im_start|>assistant\n", template.render(WITH_SYSTEM, true));
     }
+
+    @Test
+    void phi3TemplateMatchesTransformers() {
+        ChatTemplate template = ChatTemplate.fromModelDir(TestResources.resource("data/chat-templates/phi-3"));
+        assertEquals("<|system|>\nYou write SQL.<|end|>\n<|user|>\nHow many singers?<|end|>\n<|assistant|>\n",
+                template.render(WITH_SYSTEM, true));
+        assertEquals("<|user|>\nQ<|end|>\n<|assistant|>\nSELECT 1<|end|>\n<|endoftext|>",
+                template.render(List.of(new ChatMessage("user", "Q"), new ChatMessage("assistant", "SELECT 1")), false));
+    }
 }

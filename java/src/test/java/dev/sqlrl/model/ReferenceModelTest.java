@@ -50,24 +50,10 @@ class ReferenceModelTest {
             List<Completion> out = model.generate(ref.prompts(), SamplingParams.greedy(10, List.of()), false);
             for (int i = 0; i < ref.prompts().length; i++) {
                 assertArrayEquals(ref.greedy()[i], out.get(i).tokens(), name + " prompt " + i);
-                assertArrayEquals(recomputedGreedy(model, ref.prompts()[i], 10, false), out.get(i).tokens(),
+                assertArrayEquals(GreedyRecomputation.greedy(model, ref.prompts()[i], 10, false), out.get(i).tokens(),
                         name + " prompt " + i + ": KV-cache decoding differs from full recomputation");
             }
         }
-    }
-
-    /** Greedy decoding without a KV cache: the whole sequence is recomputed for every new token. */
-    private static int[] recomputedGreedy(NativeModel model, int[] prompt, int n, boolean useAdapters) {
-        int vocab = model.config().vocabSize();
-        int[] seq = Arrays.copyOf(prompt, prompt.length + n);
-        for (int step = 0; step < n; step++) {
-            int len = prompt.length + step;
-            float[] logits = model.logits(new int[][] {Arrays.copyOf(seq, len)}, useAdapters)[0];
-            int best = 0;
-            for (int v = 1; v < vocab; v++) if (logits[(len - 1) * vocab + v] > logits[(len - 1) * vocab + best]) best = v;
-            seq[len] = best;
-        }
-        return Arrays.copyOfRange(seq, prompt.length, seq.length);
     }
 
     @ParameterizedTest
@@ -78,7 +64,7 @@ class ReferenceModelTest {
             PeftAdapter.load(model, ref.adapter());
             List<Completion> out = model.generate(ref.prompts(), SamplingParams.greedy(10, List.of()), true);
             for (int i = 0; i < ref.prompts().length; i++) {
-                assertArrayEquals(recomputedGreedy(model, ref.prompts()[i], 10, true), out.get(i).tokens(),
+                assertArrayEquals(GreedyRecomputation.greedy(model, ref.prompts()[i], 10, true), out.get(i).tokens(),
                         name + " prompt " + i + ": decoding with adapters differs from full recomputation with adapters");
             }
         }

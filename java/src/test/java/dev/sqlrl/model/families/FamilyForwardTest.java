@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlrl.model.Completion;
 import dev.sqlrl.model.Device;
+import dev.sqlrl.model.GreedyRecomputation;
 import dev.sqlrl.model.ModelConfig;
 import dev.sqlrl.model.ModelConfig.Architecture;
 import dev.sqlrl.model.ModelLoader;
@@ -94,7 +95,7 @@ class FamilyForwardTest {
             int[][] prompts = {Arrays.copyOf(SEQUENCES[0], 6), SEQUENCES[1]};
             List<Completion> out = model.generate(prompts, SamplingParams.greedy(8, List.of()), false);
             for (int i = 0; i < prompts.length; i++) {
-                assertArrayEquals(recomputedGreedy(model, prompts[i], 8), out.get(i).tokens(), what + " prompt " + i);
+                assertArrayEquals(GreedyRecomputation.greedy(model, prompts[i], 8, false), out.get(i).tokens(), what + " prompt " + i);
             }
         }
     }
@@ -212,18 +213,5 @@ class FamilyForwardTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static int[] recomputedGreedy(NativeModel model, int[] prompt, int n) {
-        int vocab = model.config().vocabSize();
-        int[] seq = Arrays.copyOf(prompt, prompt.length + n);
-        for (int step = 0; step < n; step++) {
-            int len = prompt.length + step;
-            float[] logits = model.logits(new int[][] {Arrays.copyOf(seq, len)}, false)[0];
-            int best = 0;
-            for (int v = 1; v < vocab; v++) if (logits[(len - 1) * vocab + v] > logits[(len - 1) * vocab + best]) best = v;
-            seq[len] = best;
-        }
-        return Arrays.copyOfRange(seq, prompt.length, seq.length);
     }
 }

@@ -1,5 +1,7 @@
 package dev.sqlrl;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -17,8 +19,19 @@ public final class UserJsonFiles {
         if (!Files.isRegularFile(file)) throw new UserInputException("missing file: " + file);
         try {
             return JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            // getOriginalMessage: without Jackson's "Source: REDACTED ..." location suffix; the location is given here
+            JsonLocation at = e.getLocation();
+            String where = at == null || at.getLineNr() < 1 ? file.toString() : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
+            throw new UserInputException(where + ": not valid JSON: " + firstLine(e.getOriginalMessage()), e);
         } catch (IOException e) {
-            throw new UserInputException(file + " is not valid JSON: " + e.getMessage(), e);
+            throw new UserInputException(file + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /** The first non-blank line of a parser's message (YAML and JSON parsers add multi-line context). */
+    public static String firstLine(String message) {
+        if (message == null) return "";
+        return message.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
     }
 }

@@ -79,7 +79,8 @@ public final class NativeLibrary {
         }
     }
 
-    static Path cacheDir() {
+    /** sqlrl's cache folder: SQLRL_CACHE_DIR, else $XDG_CACHE_HOME/sqlrl, else ~/.cache/sqlrl. */
+    public static Path cacheDir() {
         String env = System.getenv(ENV_CACHE);
         if (env != null && !env.isBlank()) return Path.of(env);
         String xdg = System.getenv("XDG_CACHE_HOME");

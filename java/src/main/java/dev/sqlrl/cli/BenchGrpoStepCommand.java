@@ -26,7 +26,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sqlrl bench grpo-step}: whole GRPO steps through the trainer's step, on the demo's company database. */
-@Command(name = "grpo-step", mixinStandardHelpOptions = true,
+@Command(
+        footer = {"",
+        "Example:",
+        "  sqlrl bench grpo-step --shape tiny --device cpu"},
+        name = "grpo-step", mixinStandardHelpOptions = true,
         description = "Whole GRPO steps as the trainer runs them (sample, reward on the demo's company database,"
                 + " reference, update): seconds per step and its split.")
 final class BenchGrpoStepCommand extends ModelBenchCommand {
@@ -37,7 +41,10 @@ final class BenchGrpoStepCommand extends ModelBenchCommand {
             description = "Completions per prompt, GRPO's group (default: ${DEFAULT-VALUE}).")
     int samplesPerPrompt;
 
-    @Option(names = "--prompt-len", defaultValue = "384") int promptLen;
+    @Option(names = "--prompt-len", defaultValue = "384", paramLabel = "N",
+            description = "Tokens of each prompt: random ids of that length stand in for the demo question's prompt, so the "
+                    + "sampling cost is that of a real-length prompt (default: ${DEFAULT-VALUE}).")
+    int promptLen;
     @Option(names = "--new-tokens", defaultValue = "256", description = "grpo.max_completion_length (default: ${DEFAULT-VALUE}).")
     int newTokens;
 

@@ -9,10 +9,15 @@ import dev.sqlrl.model.WeightMode;
 import dev.sqlrl.perf.DecodeRoofline;
 import dev.sqlrl.perf.SamplingBenchmark;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sqlrl bench sample}: batched sampling throughput and its decode roofline. */
-@Command(name = "sample", mixinStandardHelpOptions = true,
+@Command(
+        footer = {"",
+        "Example:",
+        "  sqlrl bench sample --shape tiny --device cpu --batch 8 --prompt-len 32 --new-tokens 16"},
+        name = "sample", mixinStandardHelpOptions = true,
         description = "Batched sampling: prefill time, ms per decode step, tokens/s, peak memory and the decode roofline.")
 final class BenchSampleCommand extends ModelBenchCommand {
     @Option(names = "--batch", defaultValue = "64", description = "Rows sampled together (default: ${DEFAULT-VALUE}).")
@@ -22,11 +27,17 @@ final class BenchSampleCommand extends ModelBenchCommand {
             description = "Rows per prompt sharing its prefill, as GRPO's groups (default: ${DEFAULT-VALUE}).")
     int samplesPerPrompt;
 
-    @Option(names = "--prompt-len", defaultValue = "384") int promptLen;
-    @Option(names = "--new-tokens", defaultValue = "256") int newTokens;
-    @Option(names = "--temperature", defaultValue = "1.0") double temperature;
-    @Option(names = "--top-p", defaultValue = "1.0") double topP;
-    @Option(names = "--top-k", defaultValue = "0") int topK;
+    @Option(names = "--prompt-len", defaultValue = "384", paramLabel = "N",
+            description = "Tokens of each (random) prompt, prefilled once (default: ${DEFAULT-VALUE}).")
+    int promptLen;
+
+    @Option(names = "--new-tokens", defaultValue = "256", paramLabel = "N",
+            description = "Tokens generated per row; stop ids are off so that every row runs to N (default: ${DEFAULT-VALUE}).")
+    int newTokens;
+
+    @Mixin
+    SamplingOptions sampling;
+
     @Option(names = "--repeats", defaultValue = "3", description = "Timed runs; the median is reported (default: ${DEFAULT-VALUE}).")
     int repeats;
 
@@ -34,8 +45,8 @@ final class BenchSampleCommand extends ModelBenchCommand {
     void measure(NativeModel model, Device on, ObjectNode result) {
         SamplingBenchmark.Settings settings;
         try {
-            settings = new SamplingBenchmark.Settings(batch, samplesPerPrompt, promptLen, newTokens, temperature, topP,
-                    topK, seed, repeats);
+            settings = new SamplingBenchmark.Settings(batch, samplesPerPrompt, promptLen, newTokens, sampling.temperature,
+                    sampling.topP, sampling.topK, seed, repeats);
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage());
         }

@@ -9,7 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sqlrl bench train-step}: the update (log-prob forward + backward + AdamW) in tokens/s. */
-@Command(name = "train-step", mixinStandardHelpOptions = true,
+@Command(
+        footer = {"",
+        "Example:",
+        "  sqlrl bench train-step --shape qwen2.5-7b --device cuda --json"},
+        name = "train-step", mixinStandardHelpOptions = true,
         description = "The update: log-prob forward + backward + AdamW over B sequences; tokens/s and peak memory.")
 final class BenchTrainStepCommand extends ModelBenchCommand {
     @Option(names = "--batch", defaultValue = "64", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
@@ -19,8 +23,13 @@ final class BenchTrainStepCommand extends ModelBenchCommand {
             description = "Sequences per forward/backward, gradients accumulated over the batch (default: the batch).")
     Integer microBatch;
 
-    @Option(names = "--prompt-len", defaultValue = "384") int promptLen;
-    @Option(names = "--completion-len", defaultValue = "256") int completionLen;
+    @Option(names = "--prompt-len", defaultValue = "384", paramLabel = "N",
+            description = "Prompt tokens of each sequence (no loss on them) (default: ${DEFAULT-VALUE}).")
+    int promptLen;
+
+    @Option(names = "--completion-len", defaultValue = "256", paramLabel = "N",
+            description = "Completion tokens of each sequence, whose log-probs are trained (default: ${DEFAULT-VALUE}).")
+    int completionLen;
     @Option(names = "--steps", defaultValue = "3", description = "Timed steps; the median is reported (default: ${DEFAULT-VALUE}).")
     int steps;
 

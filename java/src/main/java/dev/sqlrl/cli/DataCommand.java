@@ -9,12 +9,15 @@ import dev.sqlrl.data.DatasetLoader;
 import dev.sqlrl.data.DatasetStats;
 import dev.sqlrl.data.DatasetStatsCalculator;
 import dev.sqlrl.data.DatasetStatsText;
+import dev.sqlrl.data.GoldQueryCheck;
 import dev.sqlrl.data.PromptBuilder;
 import dev.sqlrl.data.PromptTemplate;
 import dev.sqlrl.data.PromptTokenCounter;
 import dev.sqlrl.data.SchemaSerializer;
 import dev.sqlrl.data.SpiderHardnessLabels;
+import dev.sqlrl.sql.SandboxLimits;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,7 +25,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** `sqlrl data ...`: look at datasets before training on them. */
-@Command(name = "data", mixinStandardHelpOptions = true, description = "Inspect text-to-SQL datasets.",
+@Command(
+        footer = {"",
+        "Example:",
+        "  sqlrl data stats --data ~/data/spider --split dev --tokenizer ~/models/qwen2.5-coder-1.5b"},
+        name = "data", mixinStandardHelpOptions = true, description = "Inspect text-to-SQL datasets.",
         subcommands = {DataCommand.Stats.class})
 public final class DataCommand implements Runnable {
     @Spec
@@ -33,7 +40,11 @@ public final class DataCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "stats", mixinStandardHelpOptions = true,
+    @Command(
+            footer = {"",
+            "Example:",
+            "  sqlrl data stats --data ~/data/spider --split dev --tokenizer ~/models/qwen2.5-coder-1.5b"},
+            name = "stats", mixinStandardHelpOptions = true,
             description = "Counts, hardness, schema sizes, SQL length, joins/nesting and (with --tokenizer) prompt lengths of a split.")
     static final class Stats implements Callable<Integer> {
         @Spec
@@ -47,7 +58,8 @@ public final class DataCommand implements Runnable {
         String split;
 
         @Option(names = "--tokenizer", paramLabel = "DIR",
-                description = "Model folder with tokenizer.json (and tokenizer_config.json for its chat template): adds prompt token lengths.")
+                description = "Model folder with tokenizer.json (and tokenizer_config.json for its chat template): adds prompt token "
+                        + "lengths (default: none, no prompt lengths).")
         Path tokenizer;
 
         @Option(names = "--template", defaultValue = PromptTemplate.DEFAULT_ID, paramLabel = "ID",
@@ -58,6 +70,10 @@ public final class DataCommand implements Runnable {
                 description = "Sample values per column in the prompt's schema (default: ${DEFAULT-VALUE}).")
         int sampleValues;
 
+        @Option(names = "--skip-missing-databases",
+                description = "Leave out (and list) the examples whose database file is missing instead of stopping.")
+        boolean skipMissingDatabases;
+
         @Option(names = "--json", description = "Print the statistics as JSON.")
         boolean json;
 
@@ -66,17 +82,21 @@ public final class DataCommand implements Runnable {
             if (sampleValues < 0) {
                 throw new UserInputException("--sample-values must be 0 or more, got " + sampleValues);
             }
-            Dataset dataset = DatasetLoader.load(data, split);
+            Dataset dataset = DatasetLoader.load(data, split, new DatasetLoader.Options(0, skipMissingDatabases));
+            List<String> invalidGold = GoldQueryCheck.run(dataset, SandboxLimits.defaults()).stream()
+                    .map(GoldQueryCheck.Failure::describe).toList();
             DatasetStats stats;
             if (tokenizer == null) {
-                stats = DatasetStatsCalculator.compute(dataset, SpiderHardnessLabels.forDataset(dataset), null, null);
+                stats = DatasetStatsCalculator.compute(dataset, SpiderHardnessLabels.forDataset(dataset), null, null,
+                        invalidGold);
             } else {
                 PromptBuilder prompts = new PromptBuilder(PromptTemplate.load(template), ChatTemplate.fromModelDir(tokenizer),
                         new SchemaSerializer(new SchemaSerializer.Options(true, sampleValues,
                                 SchemaSerializer.Options.DEFAULT.maxValueLength())));
                 try (PromptTokenCounter counter = PromptTokenCounter.open(tokenizer)) {
                     stats = DatasetStatsCalculator.compute(dataset, SpiderHardnessLabels.forDataset(dataset),
-                            example -> counter.count(prompts.build(example, dataset).text()), prompts.template().id());
+                            example -> counter.count(prompts.build(example, dataset).text()), prompts.template().id(),
+                            invalidGold);
                 }
             }
             var out = spec.commandLine().getOut();

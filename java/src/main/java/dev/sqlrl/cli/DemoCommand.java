@@ -14,7 +14,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sqlrl demo}: the CPU demo, SFT then GRPO of a tiny model on the built-in company database. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+        footer = {"",
+        "Example:",
+        "  ./sqlrl demo --out runs/my-demo --set grpo.steps=20"},
+        name = "demo", mixinStandardHelpOptions = true,
         description = "CPU demo: a tiny model learns SQL on a built-in company database (SFT, then GRPO) in minutes.")
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Demo folder (default: runs/demo-TIMESTAMP).")

@@ -1,7 +1,8 @@
 package dev.sqlrl.cli;
 
 import dev.sqlrl.UserInputException;
-import dev.sqlrl.data.ChatTemplate;
+import dev.sqlrl.config.PromptSection;
+import dev.sqlrl.config.SchemaSection;
 import dev.sqlrl.data.Dataset;
 import dev.sqlrl.data.DatasetLoader;
 import dev.sqlrl.data.Example;
@@ -13,6 +14,7 @@ import dev.sqlrl.eval.EvaluationReport;
 import dev.sqlrl.eval.ModelEvaluator;
 import dev.sqlrl.generation.SqlGenerator;
 import dev.sqlrl.model.NativeModel;
+import dev.sqlrl.train.PromptSettings;
 import dev.sqlrl.model.tokenizer.TextTokenizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,7 +32,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** `sqlrl eval`: the model writes SQL for a split's questions; EX, EM and hardness of its answers. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(
+        footer = {"",
+        "Example:",
+        "  sqlrl eval --model runs/demo-X/model --adapter runs/demo-X/grpo/checkpoints/step-000100/adapter --data runs/demo-X/data --split dev"},
+        name = "eval", mixinStandardHelpOptions = true,
         description = {
             "Evaluates a model (optionally with a LoRA adapter) on a dataset split: it writes the SQL of each question,"
                     + " which is run and scored like eval-sql does (execution accuracy, exact set match, by hardness).",
@@ -58,33 +64,53 @@ public final class EvalCommand implements Callable<Integer> {
     int vote;
 
     @Option(names = "--max-examples", defaultValue = "0", paramLabel = "N",
-            description = "Evaluate the first N examples of the split (0: all; default: ${DEFAULT-VALUE}).")
+            description = "Evaluate the first N examples of the split (0: all; default: ${DEFAULT-VALUE}); only their "
+                    + "databases need to exist.")
     int maxExamples;
 
-    @Option(names = "--max-new-tokens", defaultValue = "256", paramLabel = "N",
-            description = "Tokens generated at most per answer (default: ${DEFAULT-VALUE}).")
-    int maxNewTokens;
+    @Option(names = "--skip-missing-databases",
+            description = "Leave out the examples whose database file is missing (counted and listed in the report) "
+                    + "instead of stopping.")
+    boolean skipMissingDatabases;
 
-    @Option(names = "--max-prompt-tokens", defaultValue = "2048", paramLabel = "N",
-            description = "Examples whose prompt is longer are skipped and counted, not truncated (default: ${DEFAULT-VALUE}).")
-    int maxPromptTokens;
+    @Option(names = {"--run", "--config"}, paramLabel = "PATH",
+            description = "The training run whose prompt settings to use: its run folder or a config .yaml (default: the "
+                    + "config.yaml that sqlrl keeps beside every checkpoint's adapter, found from --adapter; else the "
+                    + "config defaults). The options below override single settings.")
+    Path runConfig;
+
+    @Option(names = "--max-new-tokens", paramLabel = "N",
+            description = "Tokens generated at most per answer (default: the run's eval.max_new_tokens, 256 without a run).")
+    Integer maxNewTokens;
+
+    @Option(names = "--max-prompt-tokens", paramLabel = "N",
+            description = "Examples whose prompt is longer are skipped and counted, not truncated (default: the run's "
+                    + "prompt.max_prompt_tokens, 1024 without a run).")
+    Integer maxPromptTokens;
 
     @Option(names = "--batch-prompts", defaultValue = "8", paramLabel = "N",
             description = "Prompts generated together (default: ${DEFAULT-VALUE}).")
     int batchPrompts;
 
-    @Option(names = "--template", defaultValue = PromptTemplate.DEFAULT_ID, paramLabel = "ID",
-            description = "Prompt template id or .txt file (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--template", paramLabel = "ID",
+            description = "Prompt template id or .txt file (default: the run's prompt.template, "
+                    + PromptTemplate.DEFAULT_ID + " without a run).")
     String template;
 
-    @Option(names = "--schema-format", defaultValue = "ddl", paramLabel = "FORMAT",
-            description = "Schema in the prompt: ddl (CREATE TABLE) or compact (table(column, ...)); as in training "
-                    + "(data.schema.format) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--chat-template", negatable = true,
+            description = "Render prompts through the model's chat template; --no-chat-template feeds the plain template "
+                    + "text (default: the run's prompt.use_chat_template, on without a run).")
+    Boolean chatTemplate;
+
+    @Option(names = "--schema-format", paramLabel = "FORMAT",
+            description = "Schema in the prompt: ddl (CREATE TABLE) or compact (table(column, ...)) (default: the run's "
+                    + "data.schema.format, ddl without a run).")
     String schemaFormat;
 
-    @Option(names = "--sample-values", defaultValue = "3", paramLabel = "N",
-            description = "Sample values per column in the prompt's schema (default: ${DEFAULT-VALUE}).")
-    int sampleValues;
+    @Option(names = "--sample-values", paramLabel = "N",
+            description = "Sample values per column in the prompt's schema (default: the run's data.schema.sample_values, "
+                    + "3 without a run).")
+    Integer sampleValues;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Sampling seed for --vote > 1 (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -99,20 +125,21 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkOptions();
-        Dataset dataset = DatasetLoader.load(data, split);
-        List<Example> examples = maxExamples > 0 && maxExamples < dataset.examples().size()
-                ? dataset.examples().subList(0, maxExamples) : dataset.examples();
-        if (examples.isEmpty()) throw new UserInputException(data + ": split '" + split + "' has no examples");
-        PromptBuilder prompts = new PromptBuilder(PromptTemplate.load(template), ChatTemplate.fromModelDir(modelOptions.model),
-                new SchemaSerializer(new SchemaSerializer.Options(true, sampleValues,
-                        SchemaSerializer.Options.DEFAULT.maxValueLength(), schemaFormat())));
-        Path outDir = out != null ? out : defaultOutDir();
+        Dataset dataset = DatasetLoader.load(data, split, new DatasetLoader.Options(maxExamples, skipMissingDatabases));
+        List<Example> examples = dataset.examples();
         PrintWriter err = spec.commandLine().getErr();
+        for (String missing : dataset.missingDatabases()) err.println("eval: left out (database missing): " + missing);
+        if (examples.isEmpty()) throw new UserInputException(data + ": split '" + split + "' has no examples");
+        PromptSettings settings = promptSettings();
+        Path outDir = out != null ? out : defaultOutDir();
         long start = System.nanoTime();
         EvaluationReport report;
+        int maxPrompt = settings.prompt().maxPromptTokens();
         try (NativeModel model = modelOptions.load();
              TextTokenizer tokenizer = TextTokenizer.load(modelOptions.model, model.config().vocabSize())) {
-            SqlGenerator generator = new SqlGenerator(model, tokenizer, prompts, maxPromptTokens, batchPrompts,
+            PromptBuilder prompts = settings.builder(
+                    settings.chatTemplate(modelOptions.model, tokenizer, model.config().eosTokenIds()));
+            SqlGenerator generator = new SqlGenerator(model, tokenizer, prompts, maxPrompt, batchPrompts,
                     (done, total, tokens) -> {
                         double seconds = (System.nanoTime() - start) / 1e9;
                         err.printf(Locale.ROOT, "eval: %d/%d prompts, %d tokens generated, %.1f tokens/s%n", done, total,
@@ -120,16 +147,16 @@ public final class EvalCommand implements Callable<Integer> {
                         err.flush();
                     });
             try (ModelEvaluator evaluator = new ModelEvaluator(generator, sqlThreads)) {
-                report = evaluator.evaluate(dataset, examples, vote, maxNewTokens, seed, modelOptions.adapter != null);
+                report = evaluator.evaluate(dataset, examples, vote, settings.maxNewTokens(), seed, modelOptions.adapter != null);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        EvaluationFiles.write(outDir, report, runSettings(prompts, seconds));
+        EvaluationFiles.write(outDir, report, runSettings(settings, dataset, seconds));
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(report.summary().toText());
         stdout.printf(Locale.ROOT, "EX %.3f  EM %.3f  over %d examples", report.ex(), report.em(), report.results().size());
         if (report.skipped() > 0) {
-            stdout.printf(Locale.ROOT, " (%d skipped: prompt longer than %d tokens)", report.skipped(), maxPromptTokens);
+            stdout.printf(Locale.ROOT, " (%d skipped: prompt longer than %d tokens)", report.skipped(), maxPrompt);
         }
         stdout.println();
         stdout.println("predictions: " + outDir.resolve(EvaluationFiles.PREDICTIONS));
@@ -142,11 +169,15 @@ public final class EvalCommand implements Callable<Integer> {
     private void checkOptions() {
         if (vote < 1) throw new UserInputException("--vote must be at least 1, got " + vote);
         if (maxExamples < 0) throw new UserInputException("--max-examples must be 0 (all) or more, got " + maxExamples);
-        if (maxNewTokens < 1) throw new UserInputException("--max-new-tokens must be at least 1, got " + maxNewTokens);
-        if (maxPromptTokens < 1) throw new UserInputException("--max-prompt-tokens must be at least 1, got " + maxPromptTokens);
+        if (maxNewTokens != null && maxNewTokens < 1) {
+            throw new UserInputException("--max-new-tokens must be at least 1, got " + maxNewTokens);
+        }
+        if (maxPromptTokens != null && maxPromptTokens < 1) {
+            throw new UserInputException("--max-prompt-tokens must be at least 1, got " + maxPromptTokens);
+        }
         if (batchPrompts < 1) throw new UserInputException("--batch-prompts must be at least 1, got " + batchPrompts);
-        schemaFormat();
-        if (sampleValues < 0) throw new UserInputException("--sample-values must be 0 or more, got " + sampleValues);
+        if (schemaFormat != null) schemaFormat();
+        if (sampleValues != null && sampleValues < 0) throw new UserInputException("--sample-values must be 0 or more, got " + sampleValues);
         if (sqlThreads < 1) throw new UserInputException("--sql-threads must be at least 1, got " + sqlThreads);
     }
 
@@ -162,17 +193,35 @@ public final class EvalCommand implements Callable<Integer> {
         return name == null ? "model" : name.toString();
     }
 
-    private Map<String, String> runSettings(PromptBuilder prompts, double seconds) {
+    /** The adapter's training settings (or the defaults), with the options given on the command line on top. */
+    private PromptSettings promptSettings() {
+        PromptSettings s = PromptSettings.resolve(modelOptions.adapter, runConfig);
+        PromptSection p = s.prompt();
+        s = s.withPrompt(new PromptSection(template != null ? template : p.template(),
+                chatTemplate != null ? chatTemplate : p.useChatTemplate(),
+                maxPromptTokens != null ? maxPromptTokens : p.maxPromptTokens()));
+        SchemaSection schema = s.schema();
+        s = s.withSchema(new SchemaSection(sampleValues != null ? sampleValues : schema.sampleValues(), schema.foreignKeys(),
+                schemaFormat != null ? schemaFormat() : schema.format()));
+        if (maxNewTokens != null) s = s.withMaxNewTokens(maxNewTokens);
+        PromptTemplate.load(s.prompt().template()); // an unknown template fails here, before the model loads
+        return s;
+    }
+
+    private Map<String, String> runSettings(PromptSettings settings, Dataset dataset, double seconds) {
         Map<String, String> run = new LinkedHashMap<>();
         run.put("model", modelOptions.model.toString());
         run.put("adapter", modelOptions.adapter == null ? "none" : modelOptions.adapter.toString());
         run.put("weights", modelOptions.weights);
         run.put("data", data + " (split " + split + ")");
-        run.put("prompt template", prompts.template().id());
+        if (!dataset.missingDatabases().isEmpty()) {
+            run.put("left out, database missing", dataset.missingDatabases().size() + ": "
+                    + String.join("; ", dataset.missingDatabases()));
+        }
+        run.putAll(settings.describe());
         run.put("decoding", vote == 1 ? "greedy" : "vote@" + vote + ", temperature " + ModelEvaluator.VOTE_TEMPERATURE
                 + ", seed " + seed);
-        run.put("max new tokens", Integer.toString(maxNewTokens));
-        run.put("max prompt tokens", Integer.toString(maxPromptTokens));
+        run.put("batch prompts", Integer.toString(batchPrompts));
         run.put("wall time", String.format(Locale.ROOT, "%.1f s", seconds));
         return run;
     }

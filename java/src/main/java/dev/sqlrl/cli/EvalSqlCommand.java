@@ -28,6 +28,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** `sqlrl eval-sql`: EX, EM, hardness and error categories of predicted SQL, with vote@k. */
 @Command(
+        footer = {"",
+        "Example:",
+        "  sqlrl eval-sql --data ~/data/spider --predictions runs/eval-x/predictions.jsonl --out results.jsonl --report report.md"},
         name = "eval-sql",
         mixinStandardHelpOptions = true,
         description = {
@@ -66,7 +69,8 @@ public final class EvalSqlCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "RESULTS.jsonl", required = true, description = "per-line results")
     Path out;
 
-    @Option(names = "--report", paramLabel = "REPORT.md", description = "Markdown report (table by hardness, error counts)")
+    @Option(names = "--report", paramLabel = "REPORT.md", description = "Also write a Markdown report (table by hardness, error counts) there (default: none; the "
+            + "summary is printed).")
     Path report;
 
     @Option(names = "--threads", paramLabel = "N", description = "threads that run queries (default: CPU cores)")

@@ -10,6 +10,7 @@ import dev.sqlrl.model.SamplingParams;
 import dev.sqlrl.model.tokenizer.TextTokenizer;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -18,7 +19,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `sqlrl generate`: greedy or sampled completions of one prompt. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
+@Command(
+        footer = {"",
+        "Example:",
+        "  sqlrl generate --model runs/demo-X/model --prompt \"How many staff are there?\" --greedy --max-new-tokens 64"},
+        name = "generate", mixinStandardHelpOptions = true,
         description = "Generate completions of a prompt (text, tokenized with the model's tokenizer, or token ids).")
 public final class GenerateCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,14 +45,20 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--greedy", description = "Greedy decoding (ignores the sampling options).")
     boolean greedy;
 
-    @Option(names = "--temperature", defaultValue = "1.0") double temperature;
-    @Option(names = "--top-p", defaultValue = "1.0") double topP;
-    @Option(names = "--top-k", defaultValue = "0", description = "0: off.") int topK;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Mixin
+    SamplingOptions sampling;
 
-    @Option(names = "--max-new-tokens", required = true, paramLabel = "N") int maxNewTokens;
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
+            description = "Seed of the sampler: the same seed gives the same samples (default: ${DEFAULT-VALUE}).")
+    long seed;
 
-    @Option(names = "--num-samples", defaultValue = "1", paramLabel = "K") int numSamples;
+    @Option(names = "--max-new-tokens", required = true, paramLabel = "N",
+            description = "Tokens generated at most per sample (generation also stops at the model's end-of-sequence ids).")
+    int maxNewTokens;
+
+    @Option(names = "--num-samples", defaultValue = "1", paramLabel = "K",
+            description = "Samples generated from the prompt, sharing its prefill (default: ${DEFAULT-VALUE}).")
+    int numSamples;
 
     @Option(names = "--ignore-eos", description = "Do not stop at the model's end-of-sequence ids.")
     boolean ignoreEos;
@@ -57,6 +68,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!Files.isDirectory(modelOptions.model)) throw new UserInputException("model folder not found: " + modelOptions.model);
         boolean hasTokenizer = Files.isRegularFile(modelOptions.model.resolve("tokenizer.json"));
         if (input.text != null && !hasTokenizer) {
             throw new UserInputException("--prompt needs " + modelOptions.model.resolve("tokenizer.json")
@@ -71,14 +83,16 @@ public final class GenerateCommand implements Callable<Integer> {
             List<Integer> stops = ignoreEos ? List.of() : model.config().eosTokenIds();
             try {
                 params = greedy ? new SamplingParams(true, 1.0, 0, 1.0, seed, maxNewTokens, numSamples, stops)
-                        : new SamplingParams(false, temperature, topK, topP, seed, maxNewTokens, numSamples, stops);
+                        : new SamplingParams(false, sampling.temperature, sampling.topK, sampling.topP, seed, maxNewTokens,
+                                numSamples, stops);
             } catch (IllegalArgumentException e) {
                 throw new UserInputException(e.getMessage());
             }
             List<Completion> completions = model.generate(new int[][] {prompt}, params, modelOptions.adapter != null);
             List<ObjectNode> samples = new ArrayList<>();
             for (Completion c : completions) {
-                String text = tokenizer == null ? null : tokenizer.decode(c.tokens(), false);
+                // the stop token that ended the answer is not part of its text (the token ids keep it)
+                String text = tokenizer == null ? null : tokenizer.decode(withoutStop(c.tokens(), stops), false);
                 if (!json) System.out.println(text != null ? text : java.util.Arrays.toString(c.tokens()));
                 samples.add(sampleJson(c, text));
             }
@@ -93,6 +107,10 @@ public final class GenerateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static int[] withoutStop(int[] tokens, List<Integer> stops) {
+        return tokens.length > 0 && stops.contains(tokens[tokens.length - 1]) ? Arrays.copyOf(tokens, tokens.length - 1) : tokens;
     }
 
     private static ObjectNode sampleJson(Completion c, String text) {

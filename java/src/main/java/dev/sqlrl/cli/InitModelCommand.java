@@ -10,7 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** `sqlrl init-model`: a Hugging Face model folder with random weights and a small SQL-minded tokenizer. */
-@Command(name = "init-model", mixinStandardHelpOptions = true,
+@Command(
+        footer = {"",
+        "Example:",
+        "  sqlrl init-model --arch qwen2 --size tiny --out /tmp/tiny-model --tokenizer-corpus questions.txt"},
+        name = "init-model", mixinStandardHelpOptions = true,
         description = "Create a model folder (config.json, model.safetensors, tokenizer.json, tokenizer_config.json, "
                 + "generation_config.json) with random weights and a byte-level BPE tokenizer for English and SQL.")
 public final class InitModelCommand implements Callable<Integer> {
@@ -29,7 +33,8 @@ public final class InitModelCommand implements Callable<Integer> {
             description = "Text to train the tokenizer on (default: a built-in corpus of questions and SQL).")
     Path corpus;
 
-    @Option(names = "--vocab-size", defaultValue = "0", description = "Tokenizer vocabulary size (default: by size).")
+    @Option(names = "--vocab-size", defaultValue = "0", paramLabel = "N",
+            description = "Tokenizer vocabulary size; 0 takes the size's own (tiny 1024, small 2048) (default: ${DEFAULT-VALUE}).")
     int vocabSize;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the random weights (default: ${DEFAULT-VALUE}).")

@@ -19,7 +19,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** `sqlrl logprobs`: log-probs of given completion tokens; no tokenizer needed. */
-@Command(name = "logprobs", mixinStandardHelpOptions = true,
+@Command(
+        footer = {"",
+        "Example:",
+        "  sqlrl logprobs --model ~/models/qwen2.5-0.5b --adapter runs/x/checkpoints/step-000100/adapter --input seqs.json --out logprobs.json"},
+        name = "logprobs", mixinStandardHelpOptions = true,
         description = "Log-probs of the tokens at positions prompt_len..end of each sequence. "
                 + "Input {\"sequences\": [[ids...]], \"prompt_lens\": [n...]}; output {\"logprobs\": [[...]]}.")
 public final class LogprobsCommand implements Callable<Integer> {
@@ -28,15 +32,19 @@ public final class LogprobsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--input", required = true, paramLabel = "SEQS.json")
+    @Option(names = "--input", required = true, paramLabel = "SEQS.json",
+            description = "JSON file {\"sequences\": [[token ids...]], \"prompt_lens\": [n...]}: the log-probs of each "
+                    + "sequence's tokens after its first n are computed.")
     Path input;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT.json")
+    @Option(names = "--out", required = true, paramLabel = "OUT.json",
+            description = "Where to write {\"logprobs\": [[...]]}, one list per sequence.")
     Path out;
 
     @Option(names = "--lora-grads-out", paramLabel = "GRADS.safetensors",
             description = "Also write the gradients of the summed completion log-probs w.r.t. every LoRA A and B "
-                    + "(fp32, PEFT's key names, as the reference fixtures' adapter_grads.safetensors); needs --adapter.")
+                    + "(fp32, PEFT's key names, as the reference fixtures' adapter_grads.safetensors); needs --adapter (default: not "
+                    + "written).")
     Path loraGradsOut;
 
     @Override

@@ -11,7 +11,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** `sqlrl merge`: folds a LoRA adapter into its base model, giving a plain Hugging Face folder. */
-@Command(name = "merge", mixinStandardHelpOptions = true,
+@Command(
+        footer = {"",
+        "Example:",
+        "  sqlrl merge --model ~/models/qwen2.5-coder-1.5b --adapter runs/x/checkpoints/step-000400/adapter --out ~/models/qwen-sql-merged"},
+        name = "merge", mixinStandardHelpOptions = true,
         description = {
             "Merges a PEFT LoRA adapter into its base model: W' = W + (alpha / r) * B @ A for every adapted module,"
                     + " in the base checkpoint's dtype. The output folder loads in transformers (and sqlrl) without the adapter.",

@@ -47,9 +47,11 @@ abstract class ModelBenchCommand implements Callable<Integer> {
             description = "Hold the base weights dequantized while sampling (model.dense_sampling): faster decode, more memory.")
     boolean denseSampling;
 
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
+            description = "Seed of the random weights and the sampler (default: ${DEFAULT-VALUE}).")
+    long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "CPU threads for native math (0: library default).")
+    @Option(names = "--threads", defaultValue = "0", description = "CPU threads for native math; 0 is the library default (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--json", description = "Print the result as one JSON object on the last line.")

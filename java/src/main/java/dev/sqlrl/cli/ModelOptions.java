@@ -14,7 +14,7 @@ public final class ModelOptions {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face model folder.")
     Path model;
 
-    @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT LoRA adapter folder to apply.")
+    @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT LoRA adapter folder to apply (default: none, the base model alone).")
     Path adapter;
 
     @Option(names = "--weights", defaultValue = "fp32", paramLabel = "MODE",
@@ -24,7 +24,7 @@ public final class ModelOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or cuda (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--threads", defaultValue = "0", description = "CPU threads for native math (0: library default).")
+    @Option(names = "--threads", defaultValue = "0", description = "CPU threads for native math; 0 is the library default (default: ${DEFAULT-VALUE}).")
     int threads;
 
     /** Loads the model and, if given, its adapter (enabled). */

@@ -14,7 +14,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** `sqlrl plot`: charts of a run's metrics (also while it is still training). */
-@Command(name = "plot", mixinStandardHelpOptions = true,
+@Command(
+        footer = {"",
+        "Example:",
+        "  sqlrl plot --run runs/demo-X/grpo"},
+        name = "plot", mixinStandardHelpOptions = true,
         description = "Render PNG charts (reward, EX, KL, loss, completion length, throughput) of a run's metrics.jsonl.")
 public final class PlotCommand implements Callable<Integer> {
     @Spec

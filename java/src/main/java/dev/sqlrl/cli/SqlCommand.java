@@ -20,7 +20,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** `sqlrl sql ...`: SQL tools; `sql run` runs one query in the read-only sandbox. */
-@Command(name = "sql", mixinStandardHelpOptions = true, description = "Run SQL in the read-only sandbox.",
+@Command(
+        footer = {"",
+        "Example:",
+        "  sqlrl sql run --db ~/data/spider/database/concert_singer/concert_singer.sqlite --sql \"SELECT count(*) FROM singer\""},
+        name = "sql", mixinStandardHelpOptions = true, description = "Run SQL in the read-only sandbox.",
         subcommands = {SqlCommand.Run.class})
 public final class SqlCommand implements Runnable {
     @Spec
@@ -32,7 +36,11 @@ public final class SqlCommand implements Runnable {
     }
 
     /** Prints the rows of one query, or why it failed (exit 2). */
-    @Command(name = "run", mixinStandardHelpOptions = true,
+    @Command(
+            footer = {"",
+            "Example:",
+            "  sqlrl sql run --db ~/data/spider/database/concert_singer/concert_singer.sqlite --sql \"SELECT name FROM singer\" --max-rows 5"},
+            name = "run", mixinStandardHelpOptions = true,
             description = "Run one SELECT on a SQLite database, read-only and within budgets, and print its rows.")
     static final class Run implements Callable<Integer> {
         @Spec

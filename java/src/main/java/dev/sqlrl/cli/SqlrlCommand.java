@@ -4,6 +4,10 @@ import picocli.CommandLine.Command;
 
 /** The root command; each capability registers its subcommand here. */
 @Command(
+        footer = {"",
+        "Example:",
+        "  ./sqlrl demo",
+        "  ./sqlrl train sft --config configs/sft_spider.yaml --model ~/models/qwen2.5-coder-1.5b --data ~/data/spider"},
         name = "sqlrl",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,

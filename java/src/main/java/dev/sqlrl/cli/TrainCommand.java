@@ -18,7 +18,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code sqlrl train sft|grpo}: one training stage from a config, or a resumed one. */
-@Command(name = "train", description = "Train LoRA adapters: sft (supervised) or grpo (reinforcement learning).",
+@Command(
+        footer = {"",
+        "Example:",
+        "  sqlrl train sft --config configs/sft_spider.yaml --model ~/models/qwen2.5-coder-1.5b --data ~/data/spider",
+        "  sqlrl train grpo --resume runs/grpo_spider-grpo-20260101-120000"},
+        name = "train", mixinStandardHelpOptions = true, description = "Train LoRA adapters: sft (supervised) or grpo (reinforcement learning).",
         subcommands = {TrainCommand.Sft.class, TrainCommand.Grpo.class})
 public final class TrainCommand implements Runnable {
     @Spec
@@ -31,21 +36,21 @@ public final class TrainCommand implements Runnable {
 
     /** Options of both stages. */
     abstract static class StageCommand implements Callable<Integer> {
-        @Option(names = "--config", paramLabel = "FILE", description = "Run configuration (YAML; see configs/README.md).")
+        @Option(names = "--config", paramLabel = "FILE", description = "Run configuration (YAML; see configs/README.md); needed unless --resume (default: none).")
         Path config;
 
         @Option(names = "--set", paramLabel = "KEY=VALUE",
                 description = "Override a config key, e.g. --set grpo.beta=0.04 (repeatable; later ones win).")
         List<String> overrides = new ArrayList<>();
 
-        @Option(names = "--model", paramLabel = "DIR", description = "Base model folder (overrides model.path).")
+        @Option(names = "--model", paramLabel = "DIR", description = "Base model folder (default: the config's model.path).")
         Path model;
 
-        @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder or .jsonl (overrides data.path).")
+        @Option(names = "--data", paramLabel = "DIR", description = "Dataset folder: Spider, BIRD or train/dev .jsonl files (default: the config's data.path).")
         Path data;
 
         @Option(names = "--adapter", paramLabel = "DIR",
-                description = "Start from these PEFT adapters (e.g. the SFT run's best) instead of fresh ones.")
+                description = "Start from these PEFT adapters, e.g. the SFT run's best (default: fresh adapters from the seed).")
         Path adapter;
 
         @Option(names = "--out", paramLabel = "DIR",
@@ -53,11 +58,13 @@ public final class TrainCommand implements Runnable {
         Path out;
 
         @Option(names = "--resume", paramLabel = "RUN_DIR",
-                description = "Continue this run from its newest complete checkpoint, with the config it started with.")
+                description = "Continue this run from its newest complete checkpoint, with the config it started with; --set "
+                        + "may then change only eval.*, checkpoint.*, logging.*, threads and moved paths (default: a new run).")
         Path resume;
 
         @Option(names = "--stop-after-steps", paramLabel = "N",
-                description = "Stop after step N with a checkpoint (for time-limited jobs); --resume continues the run.")
+                description = "Stop after step N with a checkpoint (for time-limited jobs); --resume continues the run "
+                        + "(default: run to the end).")
         Long stopAfterSteps;
 
         abstract Stage stage();
@@ -100,7 +107,11 @@ public final class TrainCommand implements Runnable {
         }
     }
 
-    @Command(name = "sft", mixinStandardHelpOptions = true,
+    @Command(
+            footer = {"",
+            "Example:",
+            "  sqlrl train sft --config configs/sft_spider.yaml --model ~/models/qwen2.5-coder-1.5b --data ~/data/spider --set sft.max_steps=400"},
+            name = "sft", mixinStandardHelpOptions = true,
             description = "Supervised fine-tuning on the gold SQL (completion-only loss), with EX evaluation.")
     static final class Sft extends StageCommand {
         @Override
@@ -109,7 +120,11 @@ public final class TrainCommand implements Runnable {
         }
     }
 
-    @Command(name = "grpo", mixinStandardHelpOptions = true,
+    @Command(
+            footer = {"",
+            "Example:",
+            "  sqlrl train grpo --config configs/grpo_spider.yaml --model ~/models/qwen2.5-coder-1.5b --data ~/data/spider --adapter runs/sft_spider-sft-X/checkpoints/step-000400/adapter"},
+            name = "grpo", mixinStandardHelpOptions = true,
             description = "GRPO: sample SQL, reward it by running it, update the adapters.")
     static final class Grpo extends StageCommand {
         @Override

@@ -106,7 +106,7 @@ public final class RunConfigs {
         } catch (JacksonException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? source : source + ":" + at.getLineNr() + ":" + at.getColumnNr();
-            throw new UserInputException(where + ": not valid YAML: " + e.getOriginalMessage(), e);
+            throw new UserInputException(where + ": not valid YAML: " + dev.sqlrl.UserJsonFiles.firstLine(e.getOriginalMessage()), e);
         }
         if (node == null || node.isMissingNode() || node.isNull()) return JsonNodeFactory.instance.objectNode();
         if (!node.isObject()) {

@@ -12,12 +12,25 @@ import java.util.Map;
  * @param split    the split name (train, dev, ...)
  * @param examples the examples, in file order
  * @param schemas  schema of every database an example refers to, by db id (iteration in db-id order)
+ * @param missingDatabases the examples left out because their database file is missing ("file:line: db path"),
+ *                 when the loader was asked to skip them
  */
 public record Dataset(Path source, DatasetLayout layout, String split, List<Example> examples,
-                      Map<String, DatabaseSchema> schemas) {
+                      Map<String, DatabaseSchema> schemas, List<String> missingDatabases) {
     public Dataset {
         examples = List.copyOf(examples);
+        missingDatabases = List.copyOf(missingDatabases);
         schemas = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(schemas));
+    }
+
+    public Dataset(Path source, DatasetLayout layout, String split, List<Example> examples,
+                   Map<String, DatabaseSchema> schemas) {
+        this(source, layout, split, examples, schemas, List.of());
+    }
+
+    /** The same split with other examples (a subset, or the same ones changed). */
+    public Dataset withExamples(List<Example> others) {
+        return new Dataset(source, layout, split, others, schemas, missingDatabases);
     }
 
     /** The schema of an example's database. */

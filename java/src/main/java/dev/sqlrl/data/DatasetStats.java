@@ -1,5 +1,6 @@
 package dev.sqlrl.data;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,4 +27,5 @@ public record DatasetStats(String source, String layout, String split, int examp
                            Distribution tablesPerDatabase, Distribution columnsPerDatabase,
                            Distribution sqlChars, Distribution sqlWords, int unparsedSql,
                            double withJoin, Distribution joinsPerQuery, double withNesting, double withSetOperation,
-                           Distribution promptTokens, String promptTemplate) {}
+                           Distribution promptTokens, String promptTemplate, List<String> invalidGold,
+                           List<String> missingDatabases) {}

@@ -22,9 +22,10 @@ public final class DatasetStatsCalculator {
      * @param hardness     Spider hardness label of an example's gold SQL (empty when it cannot be classified), or null to skip
      * @param promptTokens prompt length in tokens of an example, or null when no tokenizer is given
      * @param templateId   id of the prompt template the lengths were measured with (null without a tokenizer)
+     * @param invalidGold  the gold queries that do not run ({@link GoldQueryCheck}), "file:line: reason"
      */
     public static DatasetStats compute(Dataset dataset, Function<Example, Optional<String>> hardness,
-                                       ToIntFunction<Example> promptTokens, String templateId) {
+                                       ToIntFunction<Example> promptTokens, String templateId, List<String> invalidGold) {
         Map<String, Integer> difficulty = new TreeMap<>(BY_LABEL_ORDER);
         Map<String, Integer> hardnessCounts = new TreeMap<>(BY_LABEL_ORDER);
         List<Integer> chars = new ArrayList<>();
@@ -66,6 +67,7 @@ public final class DatasetStatsCalculator {
                 Distribution.of(tables), Distribution.of(columns), Distribution.of(chars), Distribution.of(words),
                 unparsed, (double) withJoin / parsed, Distribution.of(joins), (double) nested / parsed,
                 (double) setOps / parsed, promptTokens == null ? null : Distribution.of(promptLengths),
-                promptTokens == null ? null : templateId);
+                promptTokens == null ? null : templateId, List.copyOf(invalidGold),
+                dataset.missingDatabases());
     }
 }

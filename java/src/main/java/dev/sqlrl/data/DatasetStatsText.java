@@ -32,6 +32,12 @@ public final class DatasetStatsText {
         if (stats.promptTemplate() != null) {
             out.append("prompt template           ").append(stats.promptTemplate()).append('\n');
         }
+        out.append(String.format(Locale.ROOT, "%ngold SQL that does not run: %d%n", stats.invalidGold().size()));
+        stats.invalidGold().forEach(line -> out.append("  ").append(line).append('\n'));
+        if (!stats.missingDatabases().isEmpty()) {
+            out.append(String.format(Locale.ROOT, "left out, database missing: %d%n", stats.missingDatabases().size()));
+            stats.missingDatabases().forEach(line -> out.append("  ").append(line).append('\n'));
+        }
         return out.toString();
     }
 

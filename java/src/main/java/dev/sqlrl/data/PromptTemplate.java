@@ -21,6 +21,9 @@ import java.util.Map;
 public record PromptTemplate(String name, int version, AnswerFormat answerFormat, String system, String user) {
     private static final List<String> PLACEHOLDERS = List.of("schema", "question", "evidence");
     public static final String DEFAULT_ID = "text2sql-v1";
+    /** The templates in the jar (resources/prompts/ID.txt); a test keeps this list equal to that folder. */
+    public static final List<String> BUNDLED = List.of("text2sql-v1", "text2sql-compact-v1", "text2sql-single-db-v1",
+            "text2sql-reasoning-v1");
 
     /** {@code name-vN}: what runs and reports record to say which prompt was used. */
     public String id() {
@@ -40,8 +43,8 @@ public record PromptTemplate(String name, int version, AnswerFormat answerFormat
         String resource = "prompts/" + idOrPath + ".txt";
         try (InputStream in = PromptTemplate.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new UserInputException("unknown prompt template '" + idOrPath
-                        + "': not a bundled template (e.g. " + DEFAULT_ID + ") nor a .txt file");
+                throw new UserInputException("unknown prompt template '" + idOrPath + "': neither a bundled template ("
+                        + String.join(", ", BUNDLED) + ") nor an existing .txt file");
             }
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
         } catch (IOException e) {

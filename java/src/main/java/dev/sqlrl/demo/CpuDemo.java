@@ -51,7 +51,8 @@ public final class CpuDemo {
 
     /** Scores of the demo, as written to summary.json. */
     public record Summary(double baseEx, double sftEx, double grpoEx, double rewardFirst, double rewardLast,
-                          double seconds, int testExamples, Path sftRun, Path grpoRun, Path rewardPlot) {}
+                          double seconds, int testExamples, Path sftRun, Path grpoRun, Path sftAdapter,
+                          Path grpoAdapter, Path rewardPlot) {}
 
     public Summary run() {
         long started = System.nanoTime();
@@ -77,7 +78,8 @@ public final class CpuDemo {
         copyRewardPlot(plots, rewardPlot);
         Summary summary = new Summary(baseEx, sftEx, grpoEx, mean(rewards.subList(0, tenth)),
                 mean(rewards.subList(rewards.size() - tenth, rewards.size())), (System.nanoTime() - started) / 1e9,
-                TrainingData.load(config.data()).eval().examples().size(), sft.runDir(), grpo.runDir(), rewardPlot);
+                TrainingData.load(config.data()).eval().examples().size(), sft.runDir(), grpo.runDir(), sft.bestAdapter(),
+                grpo.bestAdapter(), rewardPlot);
         write(summary, dir.resolve("summary.json"));
         return summary;
     }
@@ -163,6 +165,8 @@ public final class CpuDemo {
         json.put("test_examples", s.testExamples());
         json.put("sft_run", s.sftRun().toString());
         json.put("grpo_run", s.grpoRun().toString());
+        json.put("sft_adapter", s.sftAdapter().toString());
+        json.put("grpo_adapter", s.grpoAdapter().toString());
         json.put("reward_plot", s.rewardPlot().toString());
         try {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), json);

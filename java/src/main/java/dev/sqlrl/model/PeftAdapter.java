@@ -151,7 +151,7 @@ public final class PeftAdapter {
         ArrayNode targets = c.putArray("target_modules");
         LoraTarget.moduleNames(lora.targets(), model.architecture() == ModelConfig.Architecture.PHI3).forEach(targets::add);
         c.put("inference_mode", true);
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), CONFIG_FILE, ".tmp");
+        Path tmp = dev.sqlrl.DurableFiles.newTempFile(file.toAbsolutePath().getParent(), "." + CONFIG_FILE + ".");
         try {
             JSON.writeValue(tmp.toFile(), c);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

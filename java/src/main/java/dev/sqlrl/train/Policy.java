@@ -2,15 +2,11 @@ package dev.sqlrl.train;
 
 import dev.sqlrl.UserInputException;
 import dev.sqlrl.config.ModelSection;
-import dev.sqlrl.config.PromptSection;
 import dev.sqlrl.config.RunConfig;
-import dev.sqlrl.config.SchemaSection;
 import dev.sqlrl.data.ChatMessage;
 import dev.sqlrl.data.ChatTemplate;
 import dev.sqlrl.data.Prompt;
 import dev.sqlrl.data.PromptBuilder;
-import dev.sqlrl.data.PromptTemplate;
-import dev.sqlrl.data.SchemaSerializer;
 import dev.sqlrl.generation.StopTokens;
 import dev.sqlrl.model.LoraConfig;
 import dev.sqlrl.model.ModelLoader;
@@ -56,6 +52,9 @@ public final class Policy implements AutoCloseable {
         if (dir == null) {
             throw new UserInputException("model.path is not set: give it in the config or with --model DIR");
         }
+        if (!Files.isDirectory(dir)) {
+            throw new UserInputException("model folder not found: " + dir + " (model.path / --model)");
+        }
         if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
             throw new UserInputException("training needs a tokenizer, but " + dir.resolve("tokenizer.json") + " is missing");
         }
@@ -78,10 +77,9 @@ public final class Policy implements AutoCloseable {
             model.setLogprobChunk(section.logprobChunk());
             model.setDenseSampling(section.denseSampling());
             TextTokenizer tokenizer = TextTokenizer.load(dir, model.config().vocabSize());
-            List<Integer> eos = model.config().eosTokenIds();
-            ChatTemplate chatTemplate = config.prompt().useChatTemplate() ? ChatTemplate.fromModelDir(dir)
-                    : ChatTemplate.plain(eos.isEmpty() ? "" : tokenizer.decode(new int[] {eos.getFirst()}, false));
-            PromptBuilder prompts = promptBuilder(config.prompt(), config.data().schema(), chatTemplate);
+            PromptSettings settings = PromptSettings.of(config, "run config");
+            ChatTemplate chatTemplate = settings.chatTemplate(dir, tokenizer, model.config().eosTokenIds());
+            PromptBuilder prompts = settings.builder(chatTemplate);
             var l = config.lora();
             return new Policy(dir, model, tokenizer, prompts, chatTemplate,
                     new LoraConfig(l.rank(), l.alpha(), l.targetModules(), l.dropout()));
@@ -89,12 +87,6 @@ public final class Policy implements AutoCloseable {
             model.close();
             throw e;
         }
-    }
-
-    private static PromptBuilder promptBuilder(PromptSection prompt, SchemaSection schema, ChatTemplate chatTemplate) {
-        SchemaSerializer serializer = new SchemaSerializer(new SchemaSerializer.Options(schema.foreignKeys(),
-                schema.sampleValues(), SchemaSerializer.Options.DEFAULT.maxValueLength(), schema.format()));
-        return new PromptBuilder(PromptTemplate.load(prompt.template()), chatTemplate, serializer);
     }
 
     /** Fresh adapters with PEFT's initialization (B = 0: the policy starts equal to the base model). */

@@ -32,6 +32,11 @@ public final class StageSetup {
                 if (!state.stage().equals(stage)) {
                     throw new UserInputException("cannot resume the " + stage + " stage from a " + state.stage() + " checkpoint");
                 }
+                if (state.step() > totalSteps || state.totalSteps() != totalSteps) {
+                    throw new UserInputException("cannot resume the " + stage + " stage: its newest checkpoint is at step "
+                            + state.step() + " of " + state.totalSteps() + ", but the run's config.yaml now asks for "
+                            + totalSteps + " steps; put the step count back to " + state.totalSteps());
+                }
                 System.err.printf("%s: resuming after step %d of %d%n", stage, state.step(), state.totalSteps());
                 return state;
             }

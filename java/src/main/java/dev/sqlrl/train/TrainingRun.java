@@ -24,6 +24,7 @@ public final class TrainingRun implements AutoCloseable {
     private final CheckpointStore checkpoints;
     private MetricsLog metrics;
     private SamplesLog samples;
+    private long resumedStep;
 
     private TrainingRun(RunFolder folder, RunConfig config) {
         this.folder = folder;
@@ -37,23 +38,47 @@ public final class TrainingRun implements AutoCloseable {
         Path target = dir != null ? dir : config.outputDir().resolve(config.name() + "-" + stage + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         RunFolder folder = RunFolder.create(target);
-        RunConfigs.writeResolved(config, folder.configFile());
+        folder.recordConfig(config);
         return new TrainingRun(folder, config);
     }
 
-    /** An existing run folder, with the config it was started with ({@code overrides} apply on top). */
+    /**
+     * An existing run folder, with the config it was started with. {@code overrides} may change only what
+     * watches or stores the run ({@link #RESUMABLE_KEYS}); they are recorded in its config.yaml.
+     */
     public static TrainingRun resume(Path dir, List<String> overrides) {
         RunFolder folder = RunFolder.open(dir);
         if (!Files.isRegularFile(folder.configFile())) {
             throw new UserInputException("cannot resume " + dir + ": it has no " + folder.configFile().getFileName());
         }
-        return new TrainingRun(folder, RunConfigs.load(folder.configFile(), overrides));
+        for (String override : overrides) {
+            String key = override.contains("=") ? override.substring(0, override.indexOf('=')).strip() : override.strip();
+            if (RESUMABLE_KEYS.stream().noneMatch(k -> key.equals(k) || (k.endsWith(".") && key.startsWith(k)))) {
+                throw new UserInputException("--resume cannot change " + key + ": the run's step count, schedule, batches,"
+                        + " data order and optimizer state were made for its config.yaml; to train further or differently,"
+                        + " start a new run from its adapter with --adapter " + dir.resolve("checkpoints") + "/step-N/adapter");
+            }
+        }
+        RunConfig config = RunConfigs.load(folder.configFile(), overrides);
+        if (!overrides.isEmpty()) folder.recordConfig(config);
+        return new TrainingRun(folder, config);
     }
 
-    /** Opens the logs, dropping records after {@code resumedStep} (records of steps that will be redone). */
+    /**
+     * Keys (or key prefixes ending in a dot) that --set may change when resuming: they decide what is watched,
+     * kept and where things are, not the training (the same steps, batches and updates follow).
+     */
+    public static final List<String> RESUMABLE_KEYS = List.of("eval.", "checkpoint.", "logging.", "output_dir",
+            "model.path", "model.device", "model.threads", "model.dense_sampling", "model.logprob_chunk",
+            "model.gradient_checkpointing", "data.path", "reward.threads");
+
+    /**
+     * Opens the metrics log, dropping records after {@code resumedStep} (records of steps that will be redone); the
+     * samples log opens (and is trimmed the same way) when first used, so a stage that writes no samples leaves none.
+     */
     public void openLogs(long resumedStep) {
         metrics = MetricsLog.open(folder.metricsFile(), resumedStep);
-        samples = SamplesLog.open(folder.samplesFile(), resumedStep);
+        this.resumedStep = resumedStep;
     }
 
     public RunFolder folder() {
@@ -73,6 +98,7 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     public SamplesLog samples() {
+        if (samples == null) samples = SamplesLog.open(folder.samplesFile(), resumedStep);
         return samples;
     }
 

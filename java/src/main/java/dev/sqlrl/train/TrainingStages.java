@@ -1,5 +1,6 @@
 package dev.sqlrl.train;
 
+import dev.sqlrl.UserInputException;
 import dev.sqlrl.config.RunConfig;
 import dev.sqlrl.train.grpo.GrpoTrainer;
 import dev.sqlrl.train.sft.SftTrainer;
@@ -18,33 +19,61 @@ public final class TrainingStages {
         return start(stage, config, runDir, initAdapter, Long.MAX_VALUE);
     }
 
-    /** As {@link #start(Stage, RunConfig, Path, Optional)}, stopping (with a checkpoint) after step {@code stopAfterStep}. */
+    /**
+     * As {@link #start(Stage, RunConfig, Path, Optional)}, stopping (with a checkpoint) after step {@code stopAfterStep}.
+     * Everything that can be checked before training (the stage's config section, the data, the model, the initial
+     * adapters) is checked before the run folder is made; a start that fails before its first step removes the folder,
+     * so that trying again does not meet a half-made run.
+     */
     public static StageResult start(Stage stage, RunConfig config, Path runDir, Optional<Path> initAdapter,
                                     long stopAfterStep) {
+        requireSection(stage, config);
         TrainingData data = TrainingData.load(config.data());
-        try (TrainingRun run = TrainingRun.create(config, stage.name().toLowerCase(), runDir)) {
-            Optional<Path> kept = initAdapter.map(adapter -> run.folder().keepInitialAdapters(adapter));
-            return train(stage, run, data, false, kept, stopAfterStep);
+        try (Policy policy = Policy.load(config)) {
+            // loaded from the user's own folder first, so that a wrong rank or a corrupt file is reported by its name
+            initAdapter.ifPresent(policy::loadAdapters);
+            TrainingRun run = TrainingRun.create(config, stage.name().toLowerCase(), runDir);
+            try (run) {
+                Optional<Path> kept = initAdapter.map(adapter -> run.folder().keepInitialAdapters(adapter));
+                return train(stage, run, policy, data, false, kept, stopAfterStep);
+            } catch (RuntimeException | Error e) {
+                run.folder().removeIfUnused();
+                throw e;
+            }
         }
     }
 
     /** Continues the run in {@code runDir} from its newest complete checkpoint, with the config it started with. */
     public static StageResult resume(Stage stage, Path runDir, List<String> overrides, long stopAfterStep) {
         try (TrainingRun run = TrainingRun.resume(runDir, overrides)) {
+            requireSection(stage, run.config());
             TrainingData data = TrainingData.load(run.config().data());
-            // Without a complete checkpoint the stage starts over, from the adapters it first started from.
-            return train(stage, run, data, true, run.folder().initialAdapters(), stopAfterStep);
+            try (Policy policy = Policy.load(run.config())) {
+                // Without a complete checkpoint the stage starts over, from the adapters it first started from.
+                return train(stage, run, policy, data, true, run.folder().initialAdapters(), stopAfterStep);
+            }
         }
     }
 
-    private static StageResult train(Stage stage, TrainingRun run, TrainingData data, boolean resume,
+    private static void requireSection(Stage stage, RunConfig config) {
+        boolean present = switch (stage) {
+            case SFT -> config.sft() != null;
+            case GRPO -> config.grpo() != null;
+        };
+        if (!present) {
+            String name = stage.name().toLowerCase();
+            throw new UserInputException("the config has no " + name + ": section, so it does not say how to train " + name
+                    + " (add one, e.g. from configs/" + (stage == Stage.SFT ? "sft_spider" : "grpo_spider")
+                    + ".yaml; every key has a default)");
+        }
+    }
+
+    private static StageResult train(Stage stage, TrainingRun run, Policy policy, TrainingData data, boolean resume,
                                      Optional<Path> initAdapter, long stopAfterStep) {
         System.err.println(stage.name().toLowerCase() + ": run folder " + run.folder().dir());
-        try (Policy policy = Policy.load(run.config())) {
-            return switch (stage) {
-                case SFT -> new SftTrainer(run, policy, data.train(), data.eval()).train(resume, initAdapter, stopAfterStep);
-                case GRPO -> new GrpoTrainer(run, policy, data.train(), data.eval()).train(resume, initAdapter, stopAfterStep);
-            };
-        }
+        return switch (stage) {
+            case SFT -> new SftTrainer(run, policy, data.train(), data.eval()).train(resume, initAdapter, stopAfterStep);
+            case GRPO -> new GrpoTrainer(run, policy, data.train(), data.eval()).train(resume, initAdapter, stopAfterStep);
+        };
     }
 }

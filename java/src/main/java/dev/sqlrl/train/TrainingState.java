@@ -32,10 +32,16 @@ public record TrainingState(String stage, long step, long totalSteps, double bes
                 skippedSteps + (skipped ? 1 : 0));
     }
 
-    /** After an evaluation that scored {@code score}: a new best resets the early-stopping count. */
+    /**
+     * After an evaluation that scored {@code score}: a new best resets the early-stopping count; a tie with the best
+     * makes this (later, longer-trained) step the best without counting as an improvement.
+     */
     public TrainingState afterEvaluation(double score) {
         if (score > bestScore) {
             return new TrainingState(stage, step, totalSteps, score, step, 0, skippedSteps);
+        }
+        if (score == bestScore) {
+            return new TrainingState(stage, step, totalSteps, bestScore, step, evalsWithoutImprovement + 1, skippedSteps);
         }
         return new TrainingState(stage, step, totalSteps, bestScore, bestStep, evalsWithoutImprovement + 1, skippedSteps);
     }

@@ -61,5 +61,17 @@ class DemoCommandTest {
             assertTrue(grpoSteps.getFirst().get(key) instanceof Number, key + " missing from " + grpoSteps.getFirst());
         }
         assertTrue(Files.size(out.resolve("grpo/samples.jsonl")) > 0);
+
+        // a user re-evaluating the demo's adapter with `sqlrl eval` gets the EX the demo reported: eval takes the
+        // prompt settings the adapter was trained with (plain prompts, no chat template) from its run's config
+        Result eval = run("eval", "--model", out.resolve("model").toString(),
+                "--adapter", summary.get("grpo_adapter").asText(), "--data", out.resolve("data").toString(),
+                "--out", dir.resolve("eval-grpo").toString());
+        assertEquals(0, eval.code(), eval.err());
+        String exLine = eval.out().lines().filter(l -> l.startsWith("EX ")).findFirst().orElseThrow();
+        double reEvaluated = Double.parseDouble(exLine.split("\\s+")[1]);
+        assertEquals(grpo, reEvaluated, 0.02, "sqlrl eval of the demo's GRPO adapter: " + exLine);
+        String report = Files.readString(dir.resolve("eval-grpo/report.md"));
+        assertTrue(report.contains("chat template") && report.contains("text2sql-single-db-v1"), report);
     }
 }

@@ -88,8 +88,9 @@ class RunConfigErrorsTest {
     @Test
     void requiredPathsMustBeGiven() {
         assertEquals("bad.yaml: model.path: required (Hugging Face model folder (config.json, *.safetensors, "
-                + "tokenizer.json).)\nbad.yaml: data.path: required (Dataset folder (Spider or BIRD layout) "
-                + "or JSONL file.)", errors("seed: 1\n"));
+                + "tokenizer.json).)\nbad.yaml: data.path: required (Dataset folder (Spider, BIRD or JSONL layout). A single "
+                + ".jsonl file holds one split only, so training refuses it (it would evaluate on its own training rows); "
+                + "eval and data stats take one.)", errors("seed: 1\n"));
         assertSingleError("model:\n  path: ''\ndata:\n  path: d\n",
                 "bad.yaml: model.path: no value; give a value, or leave the key out for the default");
         assertSingleError("model:\n  path: ' '\ndata:\n  path: d\n", "bad.yaml: model.path: expected a non-empty path, got ' '");

@@ -70,7 +70,7 @@ public final class AdapterMerger {
                     name -> Bnb4bitWeight.isQuantized(owner, name) ? expectedShapes.get(name) : null);
             Path parent = outDir.toAbsolutePath().normalize().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempDirectory(parent, "." + outDir.getFileName() + ".tmp-");
+            Path tmp = dev.sqlrl.DurableFiles.newTempDirectory(parent, "." + outDir.getFileName() + ".tmp-");
             try {
                 List<String> merged = new ArrayList<>();
                 List<String> dequantized = new ArrayList<>();

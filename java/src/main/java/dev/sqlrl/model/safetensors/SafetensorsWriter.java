@@ -74,7 +74,7 @@ public final class SafetensorsWriter {
 
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
+        Path tmp = dev.sqlrl.DurableFiles.newTempFile(dir, "." + path.getFileName() + ".");
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());

@@ -89,6 +89,7 @@ public final class GrpoTrainer {
         }
         ExampleOrder order = StageSetup.exampleOrder(config, train, exampleIndices);
         NonFiniteGuard guard = new NonFiniteGuard(NonFiniteGuard.DEFAULT_MAX_CONSECUTIVE);
+        LearningSignalWatch signal = new LearningSignalWatch(System.err);
         GrpoLoss loss = new GrpoLoss(new GrpoLossConfig(grpo.lossType(), grpo.epsLow(), grpo.epsHigh(), grpo.beta(),
                 grpo.maxCompletionLength(), grpo.maskTruncatedCompletions()));
         System.err.printf("grpo: %d prompts, %d steps of %d prompts x %d samples, %d updates per step%n",
@@ -112,6 +113,7 @@ public final class GrpoTrainer {
                 MemoryMetrics.put(model, record);
                 run.metrics().write(record);
                 guard.stopIfDiverged(step, StageSetup.lastGood(run));
+                if (record.get("zero_spread_groups") instanceof Number flat) signal.afterStep(step, flat.doubleValue());
                 int samplesEvery = config.logging().samplesEvery();
                 if (samplesEvery > 0 && step % samplesEvery == 0) {
                     writeSamples(step, result.completions(), grpo.numGenerations());

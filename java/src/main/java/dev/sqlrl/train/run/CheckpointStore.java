@@ -1,5 +1,7 @@
 package dev.sqlrl.train.run;
 
+import dev.sqlrl.DurableFiles;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -81,7 +83,7 @@ public final class CheckpointStore {
         Path temp = null;
         try {
             List<Checkpoint> complete = removeLeftovers();
-            temp = Files.createTempDirectory(dir, HIDDEN_PREFIX + "tmp-" + dirName(step) + "-");
+            temp = DurableFiles.newTempDirectory(dir, HIDDEN_PREFIX + "tmp-" + dirName(step) + "-");
             contents.writeTo(temp);
             Map<String, String> hashes = hashAndSync(temp);
             if (hashes.isEmpty()) {
@@ -138,7 +140,7 @@ public final class CheckpointStore {
         Checkpoint best = null;
         for (Checkpoint checkpoint : oldestFirst) {
             if (checkpoint.score().isPresent()
-                    && (best == null || checkpoint.score().getAsDouble() > best.score().getAsDouble())) {
+                    && (best == null || checkpoint.score().getAsDouble() >= best.score().getAsDouble())) {
                 best = checkpoint;
             }
         }

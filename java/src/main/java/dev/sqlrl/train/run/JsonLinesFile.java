@@ -1,5 +1,7 @@
 package dev.sqlrl.train.run;
 
+import dev.sqlrl.DurableFiles;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,9 +1,13 @@
 package dev.sqlrl.train.run;
 
+import dev.sqlrl.DurableFiles;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sqlrl.UserInputException;
+import dev.sqlrl.config.RunConfig;
+import dev.sqlrl.config.RunConfigs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +81,15 @@ public final class RunFolder {
         return dir;
     }
 
+    /**
+     * Records the run's resolved configuration in config.yaml, replacing it atomically (a resumed run whose
+     * --set changed a setting records the change, so that the next resume continues with it).
+     */
+    public void recordConfig(RunConfig config) {
+        DurableFiles.writeAtomically(configFile(), ("# Resolved configuration of run '" + config.name()
+                + "': every key, defaults included.\n" + RunConfigs.toYaml(config)).getBytes(StandardCharsets.UTF_8));
+    }
+
     public Path configFile() {
         return dir.resolve("config.yaml");
     }
@@ -129,6 +142,23 @@ public final class RunFolder {
             DurableFiles.deleteQuietly(temp);
             throw new UserInputException("cannot copy the initial adapters " + adapterDir + " into " + target + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes the folder when the run left nothing in it worth keeping (no checkpoint, no metrics record): a start
+     * that failed before its first step. A run that failed later keeps its folder, to be read and resumed.
+     */
+    public void removeIfUnused() {
+        try {
+            boolean hasCheckpoint;
+            try (Stream<Path> entries = Files.exists(checkpointsDir()) ? Files.list(checkpointsDir()) : Stream.empty()) {
+                hasCheckpoint = entries.findAny().isPresent();
+            }
+            boolean hasMetrics = Files.exists(metricsFile()) && Files.size(metricsFile()) > 0;
+            if (!hasCheckpoint && !hasMetrics) DurableFiles.deleteRecursively(dir);
+        } catch (IOException e) {
+            // the failure that brought us here is what the user needs to see
         }
     }
 

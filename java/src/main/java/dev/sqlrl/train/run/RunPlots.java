@@ -1,5 +1,7 @@
 package dev.sqlrl.train.run;
 
+import dev.sqlrl.DurableFiles;
+
 import dev.sqlrl.UserInputException;
 import java.awt.Color;
 import java.io.IOException;

@@ -66,14 +66,15 @@ class CheckpointStoreTest {
     }
 
     @Test
-    void retentionKeepsTheLastNAndTheEarliestBest() {
+    void retentionKeepsTheLastNAndTheLatestOfTiedBests() {
         CheckpointStore store = new CheckpointStore(temp.resolve("checkpoints"), 2, true);
         double[] scores = {0.1, 0.5, 0.3, 0.5, 0.2, 0.1};
         for (int i = 0; i < scores.length; i++) {
             store.save(i + 1, files(i + 1), OptionalDouble.of(scores[i]));
         }
-        assertEquals(List.of(2L, 5L, 6L), steps(store.list()));
-        assertEquals(2, store.best().orElseThrow().step());
+        // steps 2 and 4 tie at 0.5: the later one, trained longer for the same score, is the best
+        assertEquals(List.of(4L, 5L, 6L), steps(store.list()));
+        assertEquals(4, store.best().orElseThrow().step());
         assertEquals(6, store.latest().orElseThrow().step());
         // a later better score moves "best"; the old best then falls out
         store.save(7, files(7), OptionalDouble.of(0.9));

@@ -1,4 +1,4 @@
-package dev.sqlrl.train.run;
+package dev.sqlrl;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,17 +16,21 @@ import java.nio.file.attribute.BasicFileAttributes;
  * File operations that survive a crash at any instant: content reaches the disk (fsync) before a
  * rename publishes it, and the rename itself is made durable by syncing its directory. Relies on
  * POSIX semantics (Linux, macOS): an atomic same-directory rename, and directories that can be
- * opened and synced.
+ * opened and synced. Temporary files and folders are made with the permissions any new file gets (the process's
+ * umask), unlike {@code Files.createTempFile}, whose owner-only modes would stay on the published file.
+ * Every writer that publishes a file or folder by renaming goes through here.
  */
-final class DurableFiles {
+public final class DurableFiles {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private DurableFiles() {}
 
     /** Replaces {@code target} with {@code content}: readers see the old file or the new one, never a mix. */
-    static void writeAtomically(Path target, byte[] content) {
+    public static void writeAtomically(Path target, byte[] content) {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = null;
         try {
-            temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            temp = newTempFile(dir, "." + target.getFileName() + ".");
             Files.write(temp, content);
             syncFile(temp);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -37,21 +41,43 @@ final class DurableFiles {
         }
     }
 
-    static void syncFile(Path file) throws IOException {
+    /** A new empty hidden file in {@code dir}, named {@code prefix} + a random part + ".tmp", with the usual permissions. */
+    public static Path newTempFile(Path dir, String prefix) throws IOException {
+        while (true) {
+            try {
+                return Files.createFile(dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp"));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another name
+            }
+        }
+    }
+
+    /** A new empty folder in {@code dir}, named {@code prefix} + a random part, with the usual permissions. */
+    public static Path newTempDirectory(Path dir, String prefix) throws IOException {
+        while (true) {
+            try {
+                return Files.createDirectory(dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36)));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another name
+            }
+        }
+    }
+
+    public static void syncFile(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
     }
 
     /** Makes the directory's entries (created, renamed, deleted files) durable. */
-    static void syncDirectory(Path dir) throws IOException {
+    public static void syncDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         }
     }
 
     /** Deletes a file or a directory tree; a missing path is not an error. Symbolic links are removed, not followed. */
-    static void deleteRecursively(Path path) throws IOException {
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -82,7 +108,7 @@ final class DurableFiles {
     }
 
     /** Cleanup on a path that is already failing: the original error is the one worth reporting. */
-    static void deleteQuietly(Path path) {
+    public static void deleteQuietly(Path path) {
         if (path == null) {
             return;
         }

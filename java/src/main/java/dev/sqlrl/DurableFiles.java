@@ -25,19 +25,41 @@ public final class DurableFiles {
 
     private DurableFiles() {}
 
+    /** Fills a file that does not exist yet (a database, a stream of records) at the path it is given. */
+    @FunctionalInterface
+    public interface Filler {
+        void fill(Path file) throws Exception;
+    }
+
     /** Replaces {@code target} with {@code content}: readers see the old file or the new one, never a mix. */
     public static void writeAtomically(Path target, byte[] content) {
+        writeAtomically(target, file -> Files.write(file, content));
+    }
+
+    /** {@link #writeAtomically(Path, byte[])} of UTF-8 text. */
+    public static void writeString(Path target, String text) {
+        writeAtomically(target, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Replaces {@code target} with what {@code filler} writes into a hidden sibling path (one that does not exist
+     * yet), fsynced before the rename publishes it; the folder is made when missing.
+     */
+    public static void writeAtomically(Path target, Filler filler) {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = null;
         try {
-            temp = newTempFile(dir, "." + target.getFileName() + ".");
-            Files.write(temp, content);
+            Files.createDirectories(dir);
+            temp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            filler.fill(temp);
             syncFile(temp);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             syncDirectory(dir);
-        } catch (IOException e) {
+        } catch (Exception e) {
             deleteQuietly(temp);
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            if (e instanceof RuntimeException runtime) throw runtime;
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
     }
 

@@ -1,13 +1,17 @@
 package dev.sqlrl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sqlrl.model.safetensors.SafetensorsWriter;
 import dev.sqlrl.model.safetensors.TensorDtype;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,5 +39,21 @@ class DurableFilesTest {
         assertEquals(expected, Files.getPosixFilePermissions(atomic));
         assertEquals(expected, Files.getPosixFilePermissions(tensors));
         assertEquals(Files.getPosixFilePermissions(usualDir), Files.getPosixFilePermissions(folder));
+    }
+
+    @Test
+    void aFailedWriteKeepsTheOldContentAndLeavesNoTemporaryFile() throws Exception {
+        Path target = dir.resolve("train.jsonl");
+        DurableFiles.writeString(target, "old\n");
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> DurableFiles.writeAtomically(target,
+                temporary -> {
+                    Files.writeString(temporary, "half");
+                    throw new IOException("disk full");
+                }));
+        assertEquals("cannot write " + target + ": disk full", e.getMessage());
+        assertEquals("old\n", Files.readString(target));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(target), files.toList());
+        }
     }
 }

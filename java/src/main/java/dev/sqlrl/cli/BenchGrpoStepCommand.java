@@ -130,9 +130,9 @@ final class BenchGrpoStepCommand extends ModelBenchCommand {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        try {
+            dev.sqlrl.DurableFiles.deleteRecursively(dir);
+        } catch (java.io.IOException e) {
             System.err.println("bench: could not remove " + dir + ": " + e.getMessage());
         }
     }

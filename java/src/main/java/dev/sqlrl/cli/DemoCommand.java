@@ -46,6 +46,10 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf("| after GRPO | %27.3f |%n", s.grpoEx());
         System.out.printf("GRPO mean reward: first 10%% of steps %.3f, last 10%% %.3f; reward curve: %s%n",
                 s.rewardFirst(), s.rewardLast(), s.rewardPlot());
+        CpuDemo.PairedGain p = s.paired();
+        System.out.printf("GRPO vs the same run with the policy frozen, mean reward over the last %d steps: %.3f vs %.3f"
+                + " (%+.3f, %.1f standard errors of the paired per-step difference, sd %.3f)%n", p.steps(), p.real(),
+                p.frozen(), p.gain(), p.standardErrors(), p.stepSd());
         System.out.printf("demo took %.0f s%n", s.seconds());
         System.out.println("summary: " + dir.toAbsolutePath().resolve("summary.json"));
         return 0;

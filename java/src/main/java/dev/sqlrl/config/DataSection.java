@@ -8,7 +8,8 @@ public record DataSection(
                 + "refuses it (it would evaluate on its own training rows); eval and data stats take one.") Path path,
         @Key("Dataset layout; auto detects it from the files in path.") Layout layout,
         @Key("Split trained on (e.g. train).") String trainSplit,
-        @Key("Split evaluated on (e.g. dev).") String evalSplit,
+        @Key("Split evaluated on during training, where the best checkpoint is chosen: a score reported on it is "
+                + "optimistic; report final scores on a split never used for choosing.") String evalSplit,
         @Key(value = "Use at most this many training examples (0 uses all).", min = 0) int maxExamples,
         @Key("BIRD only: put each example's evidence (external knowledge) into the prompt.") boolean useEvidence,
         @Key("Schema serialization in the prompt.") SchemaSection schema,

@@ -40,11 +40,13 @@ public record GrpoSection(
                 min = 1, max = 16) int numIterations,
         @Key("Completions cut off at max_completion_length get no loss (DAPO's overlong filtering).")
                 boolean maskTruncatedCompletions,
+        @Key(value = "Stop after this many evaluations (eval.every_n_steps) without a better execution accuracy (0 never "
+                + "stops early), as sft.early_stopping_patience does.", min = 0) int earlyStoppingPatience,
         @Key("Optimizer and schedule of this stage.") OptimizerSection optimizer) {
 
     public static GrpoSection defaults() {
         return new GrpoSection(500, 8, 8, 8, 8, 1.0, 1.0, 0, 256, 0.0, 0.2, 0.28, LossType.DAPO,
-                AdvantageScaling.GROUP, 1, false, OptimizerSection.grpoDefaults());
+                AdvantageScaling.GROUP, 1, false, 0, OptimizerSection.grpoDefaults());
     }
 
     /** Completions sampled in one step. */

@@ -1,5 +1,10 @@
 package dev.sqlrl.train;
 
+import dev.sqlrl.config.DataSection;
+import dev.sqlrl.config.RunConfig;
+import dev.sqlrl.data.Dataset;
+import dev.sqlrl.data.Example;
+import dev.sqlrl.data.SpiderHardnessLabels;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -14,6 +19,8 @@ import java.util.function.ToIntFunction;
  * each level.
  */
 public final class ExampleOrder {
+    private static final List<String> HARDNESS_ORDER = List.of("easy", "medium", "hard", "extra");
+
     private final long seed;
     private final int size;
     private final int[] level;
@@ -75,5 +82,34 @@ public final class ExampleOrder {
         Collections.shuffle(indices, random);
         indices.sort(Comparator.comparingInt(i -> level[i])); // stable: keeps the shuffle within a level
         return indices.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The order of the stage's training examples ({@code indices}: positions in the dataset of the
+     * usable ones): shuffled every epoch, or easy to hard by Spider hardness when data.curriculum asks.
+     */
+    public static ExampleOrder forStage(RunConfig config, Dataset train, List<Integer> indices) {
+        if (config.data().curriculum() == DataSection.Curriculum.EASY_TO_HARD) {
+            SpiderHardnessLabels hardness = SpiderHardnessLabels.forDataset(train);
+            return ExampleOrder.curriculum(config.seed(), indices, i -> level(hardness, train.examples().get(i)));
+        }
+        return ExampleOrder.shuffled(config.seed(), indices.size());
+    }
+
+    /**
+     * The order of the stage's training examples ({@code indices}: positions in the dataset of the
+     * usable ones): shuffled every epoch, or easy to hard by Spider hardness when data.curriculum asks.
+     */
+    public static ExampleOrder exampleOrder(RunConfig config, Dataset train, List<Integer> indices) {
+        if (config.data().curriculum() == DataSection.Curriculum.EASY_TO_HARD) {
+            SpiderHardnessLabels hardness = SpiderHardnessLabels.forDataset(train);
+            return ExampleOrder.curriculum(config.seed(), indices, i -> level(hardness, train.examples().get(i)));
+        }
+        return ExampleOrder.shuffled(config.seed(), indices.size());
+    }
+
+    private static int level(SpiderHardnessLabels hardness, Example example) {
+        // gold SQL Spider's parser cannot read goes last
+        return hardness.apply(example).map(HARDNESS_ORDER::indexOf).orElse(HARDNESS_ORDER.size());
     }
 }

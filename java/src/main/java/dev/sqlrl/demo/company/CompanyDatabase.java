@@ -1,5 +1,7 @@
 package dev.sqlrl.demo.company;
 
+import dev.sqlrl.DurableFiles;
+
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -55,7 +57,7 @@ public final class CompanyDatabase {
 
     /** Writes {@code rows} to {@code file}, replacing it atomically. */
     public static void write(Path file, CompanyRows rows) {
-        AtomicFiles.write(file, temporary -> {
+        DurableFiles.writeAtomically(file, temporary -> {
             try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + temporary.toAbsolutePath())) {
                 fill(connection, rows);
             }

@@ -1,5 +1,7 @@
 package dev.sqlrl.demo.company;
 
+import dev.sqlrl.DurableFiles;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -60,10 +62,10 @@ public final class CompanyDataset {
         CompanyQuestions.Split split = CompanyQuestions.generate(database, seed);
         Path trainFile = dir.resolve(TRAIN_SPLIT + ".jsonl");
         Path testFile = dir.resolve(TEST_SPLIT + ".jsonl");
-        AtomicFiles.writeString(trainFile, jsonl(TRAIN_SPLIT, split.train()));
-        AtomicFiles.writeString(testFile, jsonl(TEST_SPLIT, split.test()));
+        DurableFiles.writeString(trainFile, jsonl(TRAIN_SPLIT, split.train()));
+        DurableFiles.writeString(testFile, jsonl(TEST_SPLIT, split.test()));
         Path corpus = dir.resolve(TOKENIZER_CORPUS_FILE);
-        AtomicFiles.writeString(corpus, CompanyTokenizerCorpus.text(promptTemplate, schemaText(database), split));
+        DurableFiles.writeString(corpus, CompanyTokenizerCorpus.text(promptTemplate, schemaText(database), split));
         return new Written(database, trainFile, testFile, corpus, split.train().size(), split.test().size());
     }
 

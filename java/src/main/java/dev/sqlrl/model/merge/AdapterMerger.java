@@ -219,9 +219,8 @@ public final class AdapterMerger {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        try {
+            dev.sqlrl.DurableFiles.deleteRecursively(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the temporary folder " + dir, e);
         }

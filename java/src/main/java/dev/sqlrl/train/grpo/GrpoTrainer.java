@@ -14,24 +14,18 @@ import dev.sqlrl.reward.RewardBreakdown;
 import dev.sqlrl.reward.RewardComponent;
 import dev.sqlrl.train.AdamWOptimizer;
 import dev.sqlrl.train.ExampleOrder;
-import dev.sqlrl.train.MemoryMetrics;
-import dev.sqlrl.train.NonFiniteGuard;
 import dev.sqlrl.train.Policy;
-import dev.sqlrl.train.Seeds;
 import dev.sqlrl.train.StageCheckpoints;
-import dev.sqlrl.train.StageEvaluation;
 import dev.sqlrl.train.StageResult;
-import dev.sqlrl.train.StageSetup;
+import dev.sqlrl.train.StageLoop;
 import dev.sqlrl.train.TrainingRun;
 import dev.sqlrl.train.TrainingState;
-import dev.sqlrl.train.run.TrainingProgress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * GRPO on the LoRA adapters (DESIGN.md "The GRPO step"). Each step samples num_generations completions
@@ -81,14 +75,14 @@ public final class GrpoTrainer {
         AdamWOptimizer optimizer = new AdamWOptimizer(model, grpo.optimizer(),
                 totalSteps * updatesPerPass * grpo.numIterations());
         StageCheckpoints checkpoints = new StageCheckpoints(run.checkpoints(), policy, optimizer, run.folder().configFile());
-        TrainingState state = StageSetup.startState(STAGE, totalSteps, resume, checkpoints, policy, initAdapter, config.seed());
-        run.openLogs(state.step());
+        StageLoop loop = new StageLoop(run, policy, eval, checkpoints, new StageLoop.Schedule(STAGE, totalSteps,
+                config.eval().everyNSteps(), grpo.earlyStoppingPatience(), EVAL_SEEDS));
+        TrainingState state = loop.start(resume, initAdapter);
         List<Integer> exampleIndices = new ArrayList<>();
         for (GrpoPrompt prompt : prompts) {
             exampleIndices.add(train.examples().indexOf(prompt.example()));
         }
-        ExampleOrder order = StageSetup.exampleOrder(config, train, exampleIndices);
-        NonFiniteGuard guard = new NonFiniteGuard(NonFiniteGuard.DEFAULT_MAX_CONSECUTIVE);
+        ExampleOrder order = ExampleOrder.forStage(config, train, exampleIndices);
         LearningSignalWatch signal = new LearningSignalWatch(System.err);
         GrpoLoss loss = new GrpoLoss(new GrpoLossConfig(grpo.lossType(), grpo.epsLow(), grpo.epsHigh(), grpo.beta(),
                 grpo.maxCompletionLength(), grpo.maskTruncatedCompletions()));
@@ -96,11 +90,8 @@ public final class GrpoTrainer {
                 prompts.size(), totalSteps, grpo.promptsPerStep(), grpo.numGenerations(), updatesPerPass * grpo.numIterations());
 
         try (RewardEnvironment rewards = new RewardEnvironment(config.reward(),
-                     policy.prompts().template().answerFormat(), train);
-             StageEvaluation evaluation = new StageEvaluation(policy, eval, config);
-             TrainingProgress progress = new TrainingProgress("grpo", totalSteps, state.step(), config.logging().progress())) {
-            while (state.step() < Math.min(totalSteps, stopAfterStep)) {
-                long step = state.step() + 1;
+                policy.prompts().template().answerFormat(), train)) {
+            return loop.run(state, stopAfterStep, (step, guard) -> {
                 int[] picked = order.slice((step - 1) * grpo.promptsPerStep(), grpo.promptsPerStep());
                 List<GrpoPrompt> stepPrompts = new ArrayList<>();
                 for (int index : picked) {
@@ -108,38 +99,18 @@ public final class GrpoTrainer {
                 }
                 GrpoStep.Result result = new GrpoStep(policy, grpo, loss, optimizer, rewards, config.seed(), step)
                         .run(stepPrompts, guard);
-                state = state.afterStep(result.skippedUpdates() == result.updates());
                 Map<String, Object> record = result.metrics();
-                MemoryMetrics.put(model, record);
-                run.metrics().write(record);
-                guard.stopIfDiverged(step, StageSetup.lastGood(run));
-                if (record.get("zero_spread_groups") instanceof Number flat) signal.afterStep(step, flat.doubleValue());
                 int samplesEvery = config.logging().samplesEvery();
                 if (samplesEvery > 0 && step % samplesEvery == 0) {
                     writeSamples(step, result.completions(), grpo.numGenerations());
                 }
+                if (record.get("zero_spread_groups") instanceof Number flat) signal.afterStep(step, flat.doubleValue());
                 Map<String, String> shown = new LinkedHashMap<>();
                 shown.put("reward", String.format("%.3f", (double) record.get("reward")));
                 shown.put("sample_ex", String.format("%.2f", (double) record.get("train/sample_ex")));
-
-                boolean evaluate = StageSetup.evaluationDue(config.eval().everyNSteps(), step, totalSteps);
-                OptionalDouble score = OptionalDouble.empty();
-                if (evaluate) {
-                    StageEvaluation.Evaluated evaluated = evaluation.evaluateAt(STAGE, step,
-                            Seeds.derive(config.seed(), EVAL_SEEDS, step), state, run, shown);
-                    state = evaluated.state();
-                    score = OptionalDouble.of(evaluated.ex());
-                }
-                progress.step(step, shown);
-                // a step whose updates were all skipped changed nothing: the previous checkpoint stays the newest
-                boolean changed = result.skippedUpdates() < result.updates();
-                if (changed && StageSetup.checkpointDue(config.checkpoint(), step, totalSteps, stopAfterStep, evaluate)) {
-                    checkpoints.save(state, score);
-                }
-            }
+                return new StageLoop.Step(record, result.updates(), result.skippedUpdates(), shown);
+            }, started);
         }
-        return new StageResult(run.folder().dir(), state, checkpoints.bestAdapter().orElseThrow(),
-                (System.nanoTime() - started) / 1e9);
     }
 
     /** Every training example's prompt, tokenized; prompts over the limit are left out (and counted). */

@@ -7,24 +7,19 @@ import dev.sqlrl.data.Dataset;
 import dev.sqlrl.model.NativeModel;
 import dev.sqlrl.train.AdamWOptimizer;
 import dev.sqlrl.train.ExampleOrder;
-import dev.sqlrl.train.MemoryMetrics;
-import dev.sqlrl.train.NonFiniteGuard;
 import dev.sqlrl.train.Policy;
 import dev.sqlrl.train.Seeds;
 import dev.sqlrl.train.StageCheckpoints;
-import dev.sqlrl.train.StageEvaluation;
+import dev.sqlrl.train.StageLoop;
 import dev.sqlrl.train.StageResult;
-import dev.sqlrl.train.StageSetup;
 import dev.sqlrl.train.TrainingRun;
 import dev.sqlrl.train.TrainingState;
-import dev.sqlrl.train.run.TrainingProgress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * Supervised fine-tuning of the LoRA adapters on (prompt, gold SQL): the loss is the mean negative
@@ -72,58 +67,24 @@ public final class SftTrainer {
         int perStep = sft.microBatchSize() * sft.gradAccumulation();
         long totalSteps = sft.maxSteps() > 0 ? sft.maxSteps()
                 : Math.max(1, (long) Math.ceil((double) sft.epochs() * sequences.size() / perStep));
-        NativeModel model = policy.model();
-        AdamWOptimizer optimizer = new AdamWOptimizer(model, sft.optimizer(), totalSteps);
+        AdamWOptimizer optimizer = new AdamWOptimizer(policy.model(), sft.optimizer(), totalSteps);
         StageCheckpoints checkpoints = new StageCheckpoints(run.checkpoints(), policy, optimizer, run.folder().configFile());
-        TrainingState state = StageSetup.startState(STAGE, totalSteps, resume, checkpoints, policy, initAdapter, config.seed());
-        run.openLogs(state.step());
-        ExampleOrder order = StageSetup.exampleOrder(config, train, sequences.stream().map(SftSequence::exampleIndex).toList());
-        NonFiniteGuard guard = new NonFiniteGuard(NonFiniteGuard.DEFAULT_MAX_CONSECUTIVE);
+        StageLoop loop = new StageLoop(run, policy, eval, checkpoints, new StageLoop.Schedule(STAGE, totalSteps,
+                sft.evalEvery(), sft.earlyStoppingPatience(), EVAL_SEEDS));
+        TrainingState state = loop.start(resume, initAdapter);
+        ExampleOrder order = ExampleOrder.forStage(config, train, sequences.stream().map(SftSequence::exampleIndex).toList());
         System.err.printf("sft: %d examples (%d prompts and %d answers too long, left out), %d steps of %d sequences%n",
                 sequences.size(), data.tooLongPrompts(), data.tooLongTargets(), totalSteps, perStep);
-
-        try (StageEvaluation evaluation = new StageEvaluation(policy, eval, config);
-             TrainingProgress progress = new TrainingProgress("sft", totalSteps, state.step(), config.logging().progress())) {
-            while (state.step() < Math.min(totalSteps, stopAfterStep)) {
-                long step = state.step() + 1;
-                int[] batch = order.slice((step - 1) * perStep, perStep);
-                Map<String, Object> record = trainStep(step, batch, sequences, sft.microBatchSize(), optimizer, config.seed());
-                double loss = (double) record.get("loss");
-                double gradNorm = (double) record.get("grad_norm");
-                boolean finite = guard.record(loss, gradNorm);
-                state = state.afterStep(!finite);
-                record.put("skipped", !finite);
-                MemoryMetrics.put(model, record);
-                run.metrics().write(record);
-                guard.stopIfDiverged(step, StageSetup.lastGood(run));
-                Map<String, String> shown = new LinkedHashMap<>();
-                shown.put("loss", String.format("%.4f", loss));
-
-                boolean evaluate = StageSetup.evaluationDue(sft.evalEvery(), step, totalSteps);
-                OptionalDouble score = OptionalDouble.empty();
-                if (evaluate) {
-                    StageEvaluation.Evaluated evaluated = evaluation.evaluateAt(STAGE, step,
-                            Seeds.derive(config.seed(), EVAL_SEEDS, step), state, run, shown);
-                    state = evaluated.state();
-                    score = OptionalDouble.of(evaluated.ex());
-                }
-                progress.step(step, shown);
-                boolean stopEarly = evaluate && sft.earlyStoppingPatience() > 0
-                        && state.evalsWithoutImprovement() >= sft.earlyStoppingPatience();
-                // a skipped step changed nothing: the previous checkpoint stays the newest
-                if (finite && (stopEarly
-                        || StageSetup.checkpointDue(config.checkpoint(), step, totalSteps, stopAfterStep, evaluate))) {
-                    checkpoints.save(state, score);
-                }
-                if (stopEarly) {
-                    System.err.printf("sft: stopping early at step %d: %d evaluations without a better EX than %.4f (step %d)%n",
-                            step, state.evalsWithoutImprovement(), state.bestScore(), state.bestStep());
-                    break;
-                }
-            }
-        }
-        return new StageResult(run.folder().dir(), state, checkpoints.bestAdapter().orElseThrow(),
-                (System.nanoTime() - started) / 1e9);
+        return loop.run(state, stopAfterStep, (step, guard) -> {
+            int[] batch = order.slice((step - 1) * perStep, perStep);
+            Map<String, Object> record = trainStep(step, batch, sequences, sft.microBatchSize(), optimizer, config.seed());
+            double loss = (double) record.get("loss");
+            boolean finite = guard.record(loss, (double) record.get("grad_norm"));
+            record.put("skipped", !finite);
+            Map<String, String> shown = new LinkedHashMap<>();
+            shown.put("loss", String.format("%.4f", loss));
+            return new StageLoop.Step(record, 1, finite ? 0 : 1, shown);
+        }, started);
     }
 
     /** One optimizer step over {@code batch} (indices into sequences); returns its metrics record. */

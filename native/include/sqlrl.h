@@ -39,6 +39,12 @@
 /* architectures */
 #define SQLRL_ARCH_QWEN2 0
 #define SQLRL_ARCH_LLAMA 1
+/* Llama-like, no q/k/v biases, RMSNorm of each head of q and k (self_attn.q_norm / k_norm) before RoPE */
+#define SQLRL_ARCH_QWEN3 2
+/* Llama-like weights (upload qkv_proj / gate_up_proj split into q/k/v and gate/up); LoRA on the fused
+ * projections as PEFT has it: one adapter on q,k,v together (self_attn.qkv_proj: A [r, hidden], B [q+2kv, r])
+ * and one on gate,up (mlp.gate_up_proj: B [2 * intermediate, r]) */
+#define SQLRL_ARCH_PHI3 3
 
 /* dtypes of buffers handed across the ABI */
 #define SQLRL_DTYPE_F32 0
@@ -101,6 +107,26 @@ SQLRL_API int32_t sqlrl_device_copy_bandwidth(int32_t device, int64_t bytes, int
 SQLRL_API int32_t sqlrl_nf4_quantize(const float* values, int64_t n, int32_t block, uint8_t* codes, float* absmax);
 /* Inverse of sqlrl_nf4_quantize. */
 SQLRL_API int32_t sqlrl_nf4_dequantize(const uint8_t* codes, const float* absmax, int64_t n, int32_t block, float* values);
+/*
+ * A bitsandbytes 4-bit tensor with its own code table: values[i] = code_book[nibble i] * absmax[i / block],
+ * two codes per byte, the first in the high nibble; code_book[16] (the file's quant_map).
+ */
+SQLRL_API int32_t sqlrl_bnb4_dequantize(const uint8_t* codes, const float* absmax, const float* code_book, int64_t n,
+                                        int32_t block, float* values);
+/*
+ * bitsandbytes' blockwise 8-bit dequantization plus offset, as it restores double-quantized absmax values:
+ * out[i] = code_map[codes[i]] * block_absmax[i / block] + offset; code_map[256] (the file's nested_quant_map,
+ * bitsandbytes' dynamic map), block_absmax[ceil(n / block)] (nested_absmax).
+ */
+SQLRL_API int32_t sqlrl_dynamic8_dequantize(const uint8_t* codes, int64_t n, int32_t block, const float* code_map,
+                                            const float* block_absmax, double offset, float* out);
+/*
+ * RoPE inverse frequencies as the model computes them, out[head_dim / 2]: 1 / theta^(2i / head_dim) in fp32,
+ * then, when llama3_factor > 0, Llama 3's scaling (see sqlrl_model_set_rope_llama3). For tests and tools.
+ */
+SQLRL_API int32_t sqlrl_rope_inverse_frequencies(int32_t head_dim, double rope_theta, double llama3_factor,
+                                                 double low_freq_factor, double high_freq_factor,
+                                                 double original_max_position_embeddings, float* out);
 
 /* ---- model ---- */
 
@@ -118,11 +144,36 @@ SQLRL_API int32_t sqlrl_model_create(int32_t arch, int32_t vocab_size, int32_t h
  * Copies one tensor (dtype SQLRL_DTYPE_*, row-major, shape[ndim]) into the model; checks name and shape.
  * Expected names: model.embed_tokens.weight, model.norm.weight, lm_head.weight (untied only; refused when
  * tied), and per layer N: model.layers.N.{input_layernorm,post_attention_layernorm}.weight,
- * model.layers.N.self_attn.{q,k,v,o}_proj.weight, model.layers.N.mlp.{gate,up,down}_proj.weight and,
- * for Qwen2 only, model.layers.N.self_attn.{q,k,v}_proj.bias. Before finalize only.
+ * model.layers.N.self_attn.{q,k,v,o}_proj.weight, model.layers.N.mlp.{gate,up,down}_proj.weight,
+ * for Qwen2 only model.layers.N.self_attn.{q,k,v}_proj.bias, for Qwen3 only
+ * model.layers.N.self_attn.{q,k}_norm.weight [head_dim]. Before finalize only.
  */
 SQLRL_API int32_t sqlrl_model_set_weight(void* model, const char* name, const void* data, int32_t dtype,
                                          const int64_t* shape, int32_t ndim);
+/*
+ * A decoder linear's weight already quantized in the bitsandbytes 4-bit layout (a *-bnb-4bit checkpoint):
+ * codes[n / 2] (two per byte, first in the high nibble), fp32 absmax[n / block] (double-quantized absmax
+ * restored first with sqlrl_dynamic8_dequantize), code_book[16] (the file's quant_map, which must be NF4's: else INVALID_ARGUMENT),
+ * shape[ndim] the weight's [out, in] as the HF name (model.layers.N.self_attn.q_proj.weight, ...) expects.
+ * Kept as it is in NF4 mode (block must be 64; sqlrl_model_set_double_quant does not re-quantize it),
+ * dequantized to the dense dtype in the FP32 / BF16 modes. Before finalize only.
+ */
+SQLRL_API int32_t sqlrl_model_set_nf4_weight(void* model, const char* name, const uint8_t* codes, const float* absmax,
+                                             const float* code_book, int32_t block, const int64_t* shape, int32_t ndim);
+/*
+ * Llama 3's RoPE scaling (rope_type "llama3", as transformers' _compute_llama3_parameters): with
+ * wavelen = 2 pi / inv_freq, frequencies of wavelen > original / low_freq_factor are divided by factor,
+ * those of wavelen < original / high_freq_factor kept, and those between interpolated with
+ * s = (original / wavelen - low_freq_factor) / (high_freq_factor - low_freq_factor):
+ * (1 - s) * inv_freq / factor + s * inv_freq. Before finalize.
+ */
+SQLRL_API int32_t sqlrl_model_set_rope_llama3(void* model, double factor, double low_freq_factor,
+                                              double high_freq_factor, double original_max_position_embeddings);
+/*
+ * Sliding-window attention (Mistral's / Phi-3's sliding_window): a query at position i attends the keys at
+ * positions i - window + 1 .. i only. 0 = off (the default). Before finalize.
+ */
+SQLRL_API int32_t sqlrl_model_set_sliding_window(void* model, int64_t window);
 /* NF4 only: also quantize the absmax values (8-bit, blocks of 256, offset by their mean); before finalize. */
 SQLRL_API int32_t sqlrl_model_set_double_quant(void* model, int32_t enabled);
 /* Checks that every weight is present, quantizes/converts per weight_mode. */

@@ -1,8 +1,11 @@
 // extern "C": creating, loading, configuring and freeing models.
 #include <torch/cuda.h>
 
+#include <cstring>
+
 #include "api_guard.h"
 #include "api_inputs.h"
+#include "rope.h"
 #include "torch_compat.h"
 
 using namespace sqlrl;
@@ -49,6 +52,54 @@ extern "C" int32_t sqlrl_model_set_weight(void* model, const char* name, const v
     Model& m = model_of(model);
     check_not_null(name, "weight name");
     stage_weight(m, name, data, dtype, shape, ndim);
+  });
+}
+
+extern "C" int32_t sqlrl_model_set_nf4_weight(void* model, const char* name, const uint8_t* codes, const float* absmax,
+                                              const float* code_book, int32_t block, const int64_t* shape,
+                                              int32_t ndim) {
+  return guarded([&] {
+    Model& m = model_of(model);
+    check_not_null(name, "weight name");
+    stage_nf4_weight(m, name, codes, absmax, code_book, block, shape, ndim);
+  });
+}
+
+static void require_not_finalized(const Model& model, const char* what) {
+  if (model.finalized) throw BadState(std::string(what) + " must be set before sqlrl_model_finalize");
+}
+
+extern "C" int32_t sqlrl_model_set_rope_llama3(void* model, double factor, double low_freq_factor,
+                                               double high_freq_factor, double original_max_position_embeddings) {
+  return guarded([&] {
+    Model& m = model_of(model);
+    require_not_finalized(m, "RoPE scaling");
+    RopeLlama3 scaling{factor, low_freq_factor, high_freq_factor, original_max_position_embeddings};
+    validate_rope_llama3(scaling);
+    m.config.rope_llama3 = scaling;
+  });
+}
+
+extern "C" int32_t sqlrl_model_set_sliding_window(void* model, int64_t window) {
+  return guarded([&] {
+    Model& m = model_of(model);
+    require_not_finalized(m, "the sliding window");
+    check_arg(window >= 0, "sliding window must be >= 0 (0 = off), got " + std::to_string(window));
+    m.config.sliding_window = window;
+  });
+}
+
+extern "C" int32_t sqlrl_rope_inverse_frequencies(int32_t head_dim, double rope_theta, double llama3_factor,
+                                                  double low_freq_factor, double high_freq_factor,
+                                                  double original_max_position_embeddings, float* out) {
+  return guarded([&] {
+    check_arg(head_dim > 0 && head_dim % 2 == 0, "head_dim must be positive and even, got " + std::to_string(head_dim));
+    check_arg(rope_theta > 0, "rope_theta must be > 0, got " + std::to_string(rope_theta));
+    check_not_null(out, "out");
+    RopeLlama3 scaling{llama3_factor, low_freq_factor, high_freq_factor, original_max_position_embeddings};
+    if (llama3_factor != 0) validate_rope_llama3(scaling);
+    at::Tensor inv_freq = rope_inverse_frequencies(head_dim, rope_theta, scaling).contiguous();
+    std::memcpy(out, inv_freq.data_ptr<float>(), sizeof(float) * (head_dim / 2));
   });
 }
 

@@ -39,6 +39,26 @@ FrozenLinear::FrozenLinear(const std::string& name, const at::Tensor& weight, in
   }
 }
 
+FrozenLinear FrozenLinear::from_nf4(const at::Tensor& codes, const at::Tensor& absmax, int64_t out_features,
+                                    int64_t in_features, int32_t mode, const at::Device& device,
+                                    at::ScalarType compute_dtype) {
+  FrozenLinear linear;
+  linear.mode_ = mode;
+  linear.out_features_ = out_features;
+  linear.in_features_ = in_features;
+  linear.compute_dtype_ = compute_dtype;
+  if (mode == SQLRL_WEIGHTS_NF4) {
+    linear.codes_ = codes.to(device);
+    linear.absmax_ = absmax.to(device);
+    return linear;
+  }
+  at::Tensor values = at::empty({out_features, in_features}, at::kFloat);
+  nf4::dequantize(codes.data_ptr<uint8_t>(), absmax.data_ptr<float>(), out_features * in_features, kNf4BlockSize,
+                  values.data_ptr<float>());
+  linear.weight_ = values.to(device, mode == SQLRL_WEIGHTS_FP32 ? at::kFloat : at::kBFloat16).contiguous();
+  return linear;
+}
+
 FrozenLinear FrozenLinear::random(int64_t out_features, int64_t in_features, int32_t mode, bool double_quant,
                                   const at::Device& device, at::ScalarType compute_dtype, at::Generator& generator,
                                   double std) {

@@ -16,6 +16,12 @@ class FrozenLinear {
   FrozenLinear(const std::string& name, const at::Tensor& weight, int32_t mode, bool double_quant,
                const at::Device& device, at::ScalarType compute_dtype);
 
+  // A weight already in the bitsandbytes NF4 layout (blocks of 64): kept as it is in NF4 mode, dequantized
+  // to the dense dtype otherwise. codes uint8 [out * in / 2], absmax fp32 [out * in / 64], on the host.
+  static FrozenLinear from_nf4(const at::Tensor& codes, const at::Tensor& absmax, int64_t out_features,
+                               int64_t in_features, int32_t mode, const at::Device& device,
+                               at::ScalarType compute_dtype);
+
   // Benchmarks: a weight of random values made on the device itself (no host copy, no quantization):
   // normal(0, std) for fp32 / bf16; for NF4 uniformly random codes with block absmax in [1.5, 2.5] * std
   // (double-quantized when asked), a valid NF4 tensor of about the same spread.

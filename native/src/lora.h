@@ -1,4 +1,6 @@
 // LoRA adapters on the decoder linears: y += (alpha / r) * B(A(dropout(x))), with their AdamW state.
+// Phi-3 adapts its fused projections (qkv_proj, gate_up_proj) as PEFT does: one A and one B for the fused
+// output, whose rows are split here into the q/k/v (gate/up) parts the model computes separately.
 #pragma once
 #include <ATen/ATen.h>
 
@@ -30,7 +32,8 @@ struct LoraSettings {
 class LoraAdapters {
  public:
   // Creates A (Kaiming-uniform, a = sqrt(5), from settings.seed) and B (zeros) for every targeted
-  // projection of every layer, on device.
+  // projection (or fused group of projections) of every layer, on device. Throws InvalidArgument when a
+  // fused group is targeted only in part.
   LoraAdapters(const ModelConfig& config, const LoraSettings& settings, const at::Device& device);
 
   // The adapter's contribution to projection p of layer, or an undefined tensor if p is not adapted.
@@ -48,6 +51,21 @@ class LoraAdapters {
   std::vector<LoraTensor> tensors_;
   // Per layer and projection: index of its A in tensors_ (B follows), or -1.
   std::vector<std::array<int, kProjectionCount>> first_tensor_;
+  // Per projection: the first row of its part of the (fused) B, its row count, and whether it is fused.
+  std::array<int64_t, kProjectionCount> row_offset_{};
+  std::array<int64_t, kProjectionCount> row_count_{};
+  std::array<bool, kProjectionCount> fused_{};
+
+  // Dropout on a fused module draws one mask for its input, as PEFT does: the first member of a group to
+  // run in a layer saves the generator's state, the others draw the same mask again from a copy of it.
+  struct DropoutReplay {
+    const at::Generator* source = nullptr;
+    at::Generator state;
+    int remaining = 0;
+  };
+  mutable std::array<DropoutReplay, 2> replay_;  // qkv, gate_up
+  at::Generator* dropout_generator_for(int projection, at::Generator* dropout_generator,
+                                       std::optional<at::Generator>& replayed) const;
 };
 
 }  // namespace sqlrl

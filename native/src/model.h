@@ -1,4 +1,4 @@
-// A decoder-only transformer (Qwen2 / Llama) with frozen base weights and optional LoRA adapters.
+// A decoder-only transformer (Qwen2 / Llama / Qwen3 / Phi-3) with frozen base weights and optional LoRA adapters.
 #pragma once
 #include <ATen/ATen.h>
 
@@ -20,6 +20,15 @@ struct DecoderLayerWeights {
   at::Tensor post_attention_norm;
   std::array<FrozenLinear, kProjectionCount> projections;
   std::array<at::Tensor, kProjectionCount> biases;  // defined for Qwen2's q, k, v only
+  at::Tensor q_norm;  // Qwen3 only: fp32 [head_dim]
+  at::Tensor k_norm;
+};
+
+// A decoder linear uploaded already quantized (bitsandbytes 4-bit layout, NF4 code book).
+struct StagedNf4 {
+  at::Tensor codes;   // uint8 [out * in / 2]
+  at::Tensor absmax;  // fp32 [out * in / block]
+  std::vector<int64_t> shape;
 };
 
 // What sqlrl_logprobs(keep_graph = 1) leaves for sqlrl_backward.
@@ -44,6 +53,7 @@ struct Model {
 
   // Before finalize: uploaded tensors, on the host, in the dtype they came in.
   std::map<std::string, at::Tensor> staged;
+  std::map<std::string, StagedNf4> staged_nf4;  // sqlrl_model_set_nf4_weight
   bool finalized = false;
   bool double_quant = false;
 
@@ -68,6 +78,9 @@ struct Model {
 // ---- weights (model_weights.cpp) ----
 void stage_weight(Model& model, const std::string& name, const void* data, int32_t dtype, const int64_t* shape,
                   int32_t ndim);
+// A decoder linear's weight as bitsandbytes stores it (see sqlrl_model_set_nf4_weight).
+void stage_nf4_weight(Model& model, const std::string& name, const uint8_t* codes, const float* absmax,
+                      const float* code_book, int32_t block, const int64_t* shape, int32_t ndim);
 void finalize_model(Model& model);
 // Benchmarks of named shapes: every weight random, made on the model's device (nothing uploaded).
 void finalize_random(Model& model, uint64_t seed);

@@ -11,13 +11,23 @@ const char* projection_path(int projection) {
   return kPaths[projection];
 }
 
+const char* arch_name(int32_t arch) {
+  switch (arch) {
+    case SQLRL_ARCH_QWEN2: return "qwen2";
+    case SQLRL_ARCH_LLAMA: return "llama";
+    case SQLRL_ARCH_QWEN3: return "qwen3";
+    case SQLRL_ARCH_PHI3: return "phi3";
+    default: return "unknown architecture";
+  }
+}
+
 static void check_positive(int64_t value, const char* field) {
   check_arg(value > 0, std::string(field) + " must be > 0, got " + std::to_string(value));
 }
 
 void ModelConfig::validate() {
-  check_arg(arch == SQLRL_ARCH_QWEN2 || arch == SQLRL_ARCH_LLAMA,
-            "arch must be SQLRL_ARCH_QWEN2 (0) or SQLRL_ARCH_LLAMA (1), got " + std::to_string(arch));
+  check_arg(arch == SQLRL_ARCH_QWEN2 || arch == SQLRL_ARCH_LLAMA || arch == SQLRL_ARCH_QWEN3 || arch == SQLRL_ARCH_PHI3,
+            "arch must be SQLRL_ARCH_QWEN2 (0), LLAMA (1), QWEN3 (2) or PHI3 (3), got " + std::to_string(arch));
   check_positive(vocab_size, "vocab_size");
   check_positive(hidden_size, "hidden_size");
   check_positive(intermediate_size, "intermediate_size");
@@ -41,6 +51,8 @@ void ModelConfig::validate() {
 }
 
 bool ModelConfig::has_qkv_bias() const { return arch == SQLRL_ARCH_QWEN2; }
+
+bool ModelConfig::has_qk_norm() const { return arch == SQLRL_ARCH_QWEN3; }
 
 std::vector<int64_t> ModelConfig::projection_shape(int projection) const {
   switch (projection) {
@@ -75,6 +87,10 @@ std::vector<ExpectedWeight> expected_weights(const ModelConfig& config) {
       if (config.has_qkv_bias() && (p == kQ || p == kK || p == kV)) {
         weights.push_back({layer_weight_name(layer, std::string(projection_path(p)) + ".bias"), {shape[0]}});
       }
+    }
+    if (config.has_qk_norm()) {
+      weights.push_back({layer_weight_name(layer, "self_attn.q_norm.weight"), {config.head_dim}});
+      weights.push_back({layer_weight_name(layer, "self_attn.k_norm.weight"), {config.head_dim}});
     }
     weights.push_back({layer_weight_name(layer, "post_attention_layernorm.weight"), {config.hidden_size}});
   }

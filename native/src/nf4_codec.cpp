@@ -72,4 +72,18 @@ void dequantize_absmax(const int8_t* codes, const float* scales, float offset, i
   for (int64_t i = 0; i < n; ++i) absmax[i] = static_cast<float>(codes[i]) / 127.0f * scales[i / block] + offset;
 }
 
+void dequantize_with_code_book(const uint8_t* codes, const float* absmax, const float* code_book, int64_t n,
+                               int32_t block, float* values) {
+  for (int64_t i = 0; i < n; ++i) {
+    uint8_t byte = codes[i / 2];
+    values[i] = code_book[i % 2 == 0 ? byte >> 4 : byte & 0x0F] * absmax[i / block];
+  }
+}
+
+void dequantize_blockwise8(const uint8_t* codes, int64_t n, int32_t block, const float* code_map,
+                           const float* block_absmax, float offset, float* out) {
+  // bitsandbytes computes code * absmax in fp32, then adds the offset to the fp32 result.
+  for (int64_t i = 0; i < n; ++i) out[i] = code_map[codes[i]] * block_absmax[i / block] + offset;
+}
+
 }  // namespace sqlrl::nf4

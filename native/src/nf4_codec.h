@@ -27,4 +27,13 @@ void quantize_absmax(const float* absmax, int64_t n, int32_t block, int8_t* code
 void dequantize_absmax(const int8_t* codes, const float* scales, float offset, int64_t n, int32_t block,
                        float* absmax);
 
+// bitsandbytes' checkpoints as stored (their own tables rather than the constants above):
+// 4-bit values[i] = code_book[nibble i] * absmax[i / block] (n even, first element in the high nibble);
+// blockwise 8-bit out[i] = code_map[codes[i]] * block_absmax[i / block] + offset, with which bitsandbytes
+// restores double-quantized absmax values (its dynamic map, the last block may be short).
+void dequantize_with_code_book(const uint8_t* codes, const float* absmax, const float* code_book, int64_t n,
+                               int32_t block, float* values);
+void dequantize_blockwise8(const uint8_t* codes, int64_t n, int32_t block, const float* code_map,
+                           const float* block_absmax, float offset, float* out);
+
 }  // namespace sqlrl::nf4

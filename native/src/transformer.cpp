@@ -1,5 +1,6 @@
-// The decoder blocks as Hugging Face's Qwen2 / Llama modeling code computes them: RMSNorm in fp32,
-// rotate-half RoPE, grouped-query attention, SwiGLU MLP, each linear with its optional LoRA.
+// The decoder blocks as Hugging Face's Qwen2 / Llama / Qwen3 / Mistral / Phi-3 modeling code computes them:
+// RMSNorm in fp32, rotate-half RoPE, grouped-query attention (optionally within a sliding window), SwiGLU MLP,
+// each linear with its optional LoRA.
 #include <mutex>
 
 #include "model.h"
@@ -42,7 +43,10 @@ Positions causal_positions(const Model& model, int64_t length) {
   Positions out;
   at::TensorOptions on_device = at::TensorOptions(model.device);
   rope_tables(model, at::arange(length, on_device.dtype(at::kLong)).unsqueeze(0), out);
-  out.allowed = at::ones({length, length}, on_device.dtype(at::kBool)).tril().view({1, 1, length, length});
+  at::Tensor allowed = at::ones({length, length}, on_device.dtype(at::kBool)).tril();
+  // transformers' sliding_window_overlay: key j is visible from query i when j > i - window.
+  if (model.config.sliding_window > 0) allowed = allowed.triu(1 - model.config.sliding_window);
+  out.allowed = allowed.view({1, 1, length, length});
   return out;
 }
 
@@ -50,7 +54,9 @@ Positions cached_positions(const Model& model, const at::Tensor& positions, int6
   Positions out;
   rope_tables(model, positions, out);
   at::Tensor keys = at::arange(key_count, at::TensorOptions(model.device).dtype(at::kLong)).view({1, 1, 1, key_count});
-  out.allowed = keys <= positions.unsqueeze(1).unsqueeze(-1);
+  at::Tensor query = positions.unsqueeze(1).unsqueeze(-1);
+  out.allowed = keys <= query;
+  if (model.config.sliding_window > 0) out.allowed = out.allowed.logical_and(keys > query - model.config.sliding_window);
   return out;
 }
 
@@ -92,8 +98,14 @@ at::Tensor decoder_layer(const Model& model, int64_t layer, const at::Tensor& x,
   int64_t batch = x.size(0), length = x.size(1);
   int64_t heads = config.num_heads, kv_heads = config.num_kv_heads, head_dim = config.head_dim;
   at::Tensor h = rms_norm(x, weights.input_norm, config.rms_norm_eps);
-  at::Tensor q = linear(kQ, h).view({batch, length, heads, head_dim}).transpose(1, 2);
-  at::Tensor k = linear(kK, h).view({batch, length, kv_heads, head_dim}).transpose(1, 2);
+  at::Tensor q = linear(kQ, h).view({batch, length, heads, head_dim});
+  at::Tensor k = linear(kK, h).view({batch, length, kv_heads, head_dim});
+  if (config.has_qk_norm()) {  // Qwen3: each head normalized before RoPE
+    q = rms_norm(q, weights.q_norm, config.rms_norm_eps);
+    k = rms_norm(k, weights.k_norm, config.rms_norm_eps);
+  }
+  q = q.transpose(1, 2);
+  k = k.transpose(1, 2);
   at::Tensor v = linear(kV, h).view({batch, length, kv_heads, head_dim}).transpose(1, 2);
   q = apply_rope(q, positions);
   k = apply_rope(k, positions);

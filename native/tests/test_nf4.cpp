@@ -89,3 +89,38 @@ TEST(double_quant_round_trip_of_absmax_is_within_half_a_step_per_block) {
     CHECK_MSG(std::fabs(back[i] - absmax[i]) <= step / 2 + 1e-7, "absmax " << i << ": " << absmax[i] << " -> " << back[i]);
   }
 }
+
+TEST(bnb4_dequantize_with_the_nf4_table_equals_the_nf4_codec) {
+  std::mt19937_64 random(5);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> values(256);
+  for (float& v : values) v = normal(random);
+  std::vector<uint8_t> codes(128);
+  std::vector<float> absmax(4), nf4(256), table(256);
+  CHECK_OK(sqlrl_nf4_quantize(values.data(), 256, 64, codes.data(), absmax.data()));
+  CHECK_OK(sqlrl_nf4_dequantize(codes.data(), absmax.data(), 256, 64, nf4.data()));
+  CHECK_OK(sqlrl_bnb4_dequantize(codes.data(), absmax.data(), kCodebook, 256, 64, table.data()));
+  for (int i = 0; i < 256; ++i) CHECK_MSG(table[i] == nf4[i], "element " << i);
+  // another table (e.g. FP4's) is used as given: code 0x12 -> table[1], table[2]
+  float doubled[16];
+  for (int i = 0; i < 16; ++i) doubled[i] = 2.0f * static_cast<float>(i);
+  uint8_t pair[32] = {0x12};
+  float one[1] = {1.5f};
+  std::vector<float> out(64);
+  CHECK_OK(sqlrl_bnb4_dequantize(pair, one, doubled, 64, 64, out.data()));
+  CHECK(out[0] == 3.0f && out[1] == 6.0f && out[2] == 0.0f);
+}
+
+TEST(dynamic8_dequantize_is_code_times_block_absmax_plus_offset_with_a_short_last_block) {
+  std::vector<float> map(256);
+  for (int i = 0; i < 256; ++i) map[i] = (static_cast<float>(i) - 127.0f) / 128.0f;
+  std::vector<uint8_t> codes = {0, 127, 255, 200, 10};  // blocks of 2: [0, 1] [2, 3] [4]
+  float block_absmax[3] = {2.0f, 0.5f, 4.0f};
+  std::vector<float> out(5);
+  CHECK_OK(sqlrl_dynamic8_dequantize(codes.data(), 5, 2, map.data(), block_absmax, 0.25, out.data()));
+  float expected[5] = {map[0] * 2.0f + 0.25f, map[127] * 2.0f + 0.25f, map[255] * 0.5f + 0.25f,
+                       map[200] * 0.5f + 0.25f, map[10] * 4.0f + 0.25f};
+  for (int i = 0; i < 5; ++i) CHECK_MSG(out[i] == expected[i], "element " << i << ": " << out[i] << " vs " << expected[i]);
+  CHECK(sqlrl_dynamic8_dequantize(codes.data(), 5, 0, map.data(), block_absmax, 0.0, out.data()) ==
+        SQLRL_ERR_INVALID_ARGUMENT);
+}

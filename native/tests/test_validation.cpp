@@ -76,6 +76,40 @@ TEST(set_weight_names_unknown_names_and_shape_mismatches) {
   sqlrl_model_free(llama);
 }
 
+TEST(prequantized_weights_and_family_settings_check_their_inputs) {
+  void* handle = empty_model(SQLRL_ARCH_LLAMA, 1);
+  std::vector<uint8_t> codes(32 * 32 / 2);
+  std::vector<float> absmax(32 * 32 / 64, 1.0f);
+  float nf4[16] = {-1.0f, -0.6961928009986877f, -0.5250730514526367f, -0.39491748809814453f, -0.28444138169288635f,
+                   -0.18477343022823334f, -0.09105003625154495f, 0.0f, 0.07958029955625534f, 0.16093020141124725f,
+                   0.24611230194568634f, 0.33791524171829224f, 0.44070982933044434f, 0.5626170039176941f,
+                   0.7229568362236023f, 1.0f};
+  int64_t shape[2] = {32, 32};
+  const char* q = "model.layers.0.self_attn.q_proj.weight";
+  CHECK_OK(sqlrl_model_set_nf4_weight(handle, q, codes.data(), absmax.data(), nf4, 64, shape, 2));
+  CHECK_FAILS(sqlrl_model_set_nf4_weight(handle, q, codes.data(), absmax.data(), nf4, 128, shape, 2),
+              SQLRL_ERR_INVALID_ARGUMENT, "blocksize must be 64, got 128");
+  float fp4[16] = {0.0f};
+  CHECK_FAILS(sqlrl_model_set_nf4_weight(handle, q, codes.data(), absmax.data(), fp4, 64, shape, 2),
+              SQLRL_ERR_INVALID_ARGUMENT, "not NF4's");
+  int64_t norm_shape[1] = {32};
+  CHECK_FAILS(sqlrl_model_set_nf4_weight(handle, "model.norm.weight", codes.data(), absmax.data(), nf4, 64, norm_shape, 1),
+              SQLRL_ERR_INVALID_ARGUMENT, "only decoder linears");
+  CHECK_FAILS(sqlrl_model_set_rope_llama3(handle, 8, 4, 1, 8192), SQLRL_ERR_INVALID_ARGUMENT, "high_freq_factor");
+  CHECK_FAILS(sqlrl_model_set_sliding_window(handle, -1), SQLRL_ERR_INVALID_ARGUMENT, "sliding window");
+  sqlrl_model_free(handle);
+  void* qwen3 = empty_model(SQLRL_ARCH_QWEN3, 1);
+  int64_t head_shape[1] = {8};
+  std::vector<float> ones(8, 1.0f);
+  CHECK_OK(sqlrl_model_set_weight(qwen3, "model.layers.1.self_attn.k_norm.weight", ones.data(), 0, head_shape, 1));
+  CHECK_FAILS(sqlrl_model_set_weight(qwen3, "model.layers.0.self_attn.q_proj.bias", ones.data(), 0, head_shape, 1),
+              SQLRL_ERR_INVALID_ARGUMENT, "qwen3 has no projection biases");
+  sqlrl_model_free(qwen3);
+  TinyModel finalized(TinySpec{});
+  CHECK_FAILS(sqlrl_model_set_sliding_window(finalized.handle(), 4), SQLRL_ERR_STATE, "before sqlrl_model_finalize");
+  CHECK_FAILS(sqlrl_model_set_rope_llama3(finalized.handle(), 8, 1, 4, 8192), SQLRL_ERR_STATE, "before sqlrl_model_finalize");
+}
+
 TEST(finalize_names_the_first_missing_weight_and_the_model_is_unusable_before) {
   void* handle = empty_model();
   std::vector<float> data(97 * 32);

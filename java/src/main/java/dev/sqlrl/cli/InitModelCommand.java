@@ -1,7 +1,7 @@
 package dev.sqlrl.cli;
 
-import dev.sqlrl.UserInputException;
 import dev.sqlrl.model.ModelConfig;
+import dev.sqlrl.model.init.ModelFamily;
 import dev.sqlrl.model.init.ModelInitializer;
 import dev.sqlrl.model.init.ModelSize;
 import java.nio.file.Path;
@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
         description = "Create a model folder (config.json, model.safetensors, tokenizer.json, tokenizer_config.json, "
                 + "generation_config.json) with random weights and a byte-level BPE tokenizer for English and SQL.")
 public final class InitModelCommand implements Callable<Integer> {
-    @Option(names = "--arch", required = true, description = "qwen2 or llama.")
+    @Option(names = "--arch", required = true,
+            description = "qwen2, llama, llama3 (tied embeddings, llama3 RoPE scaling), codellama (RoPE base 1e6), "
+                    + "qwen3, mistral or phi3.")
     String arch;
 
     @Option(names = "--size", defaultValue = "tiny", description = "tiny or small (default: ${DEFAULT-VALUE}).")
@@ -40,13 +42,12 @@ public final class InitModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelConfig.Architecture a = ModelConfig.Architecture.parse(arch);
-        if (a == null) throw new UserInputException("unknown architecture '" + arch + "' (qwen2, llama)");
+        ModelFamily a = ModelFamily.parse(arch);
         long start = System.nanoTime();
         ModelConfig c = ModelInitializer.create(new ModelInitializer.Options(a, ModelSize.parse(size), out, corpus,
                 vocabSize, seed));
         System.out.printf("created %s model in %s: hidden %d, layers %d, heads %d/%d, vocab %d (%.1f s)%n",
-                a.modelType, out, c.hiddenSize(), c.numLayers(), c.numHeads(), c.numKvHeads(), c.vocabSize(),
+                a.cliName(), out, c.hiddenSize(), c.numLayers(), c.numHeads(), c.numKvHeads(), c.vocabSize(),
                 (System.nanoTime() - start) / 1e9);
         return 0;
     }

@@ -37,7 +37,7 @@ public final class ChatTemplate {
     private final String source;
 
     public ChatTemplate(String template, String bosToken, String eosToken, String source) {
-        this.template = template;
+        this.template = JinjaPythonCompat.rewrite(template);
         this.bosToken = bosToken == null ? "" : bosToken;
         this.eosToken = eosToken == null ? "" : eosToken;
         this.source = source;
@@ -157,6 +157,10 @@ public final class ChatTemplate {
                 ChatTemplate.class, "raiseException", String.class));
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
                 ChatTemplate.class, "strftimeNow", String.class));
+        for (String method : new String[] {"startswith", "endswith", "split", "strip", "lstrip", "rstrip"}) {
+            jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition(JinjaPythonCompat.PREFIX, method,
+                    JinjaPythonCompat.class, method, Object.class, String.class));
+        }
         return jinjava;
     }
 

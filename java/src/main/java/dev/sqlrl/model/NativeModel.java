@@ -54,11 +54,18 @@ public final class NativeModel implements AutoCloseable {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
-            int arch = c.architecture() == ModelConfig.Architecture.QWEN2 ? SqlrlNative.ARCH_QWEN2 : SqlrlNative.ARCH_LLAMA;
-            check("sqlrl_model_create", SqlrlNative.modelCreate(arch, c.vocabSize(), c.hiddenSize(), c.intermediateSize(),
+            check("sqlrl_model_create", SqlrlNative.modelCreate(c.architecture().nativeCode, c.vocabSize(), c.hiddenSize(), c.intermediateSize(),
                     c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(), c.ropeTheta(), c.rmsNormEps(),
                     c.tieWordEmbeddings() ? 1 : 0, mode.code, device.code, out));
             NativeModel model = new NativeModel(c, mode, out.get(ADDRESS, 0));
+            RopeScaling rope = c.ropeScaling();
+            if (rope != null) {
+                model.call("sqlrl_model_set_rope_llama3", SqlrlNative.modelSetRopeLlama3(model.handle, rope.factor(),
+                        rope.lowFreqFactor(), rope.highFreqFactor(), rope.originalMaxPositionEmbeddings()));
+            }
+            if (c.slidingWindow() > 0) {
+                model.call("sqlrl_model_set_sliding_window", SqlrlNative.modelSetSlidingWindow(model.handle, c.slidingWindow()));
+            }
             if (doubleQuant) model.call("sqlrl_model_set_double_quant", SqlrlNative.modelSetDoubleQuant(model.handle, 1));
             return model;
         }
@@ -88,6 +95,18 @@ public final class NativeModel implements AutoCloseable {
         };
         try (Arena arena = Arena.ofConfined()) {
             call("sqlrl_model_set_weight", SqlrlNative.modelSetWeight(live(), arena.allocateFrom(name), data, code,
+                    arena.allocateFrom(JAVA_LONG, shape), shape.length));
+        }
+    }
+
+    /**
+     * A decoder linear's weight already in the bitsandbytes 4-bit layout: codes (two per byte, first in the high
+     * nibble), fp32 absmax per block, the file's 16-value code book (must be NF4's); see sqlrl_model_set_nf4_weight.
+     */
+    public void setNf4Weight(String name, MemorySegment codes, float[] absmax, float[] codeBook, int blockSize, long[] shape) {
+        try (Arena arena = Arena.ofConfined()) {
+            call("sqlrl_model_set_nf4_weight", SqlrlNative.modelSetNf4Weight(live(), arena.allocateFrom(name), codes,
+                    arena.allocateFrom(JAVA_FLOAT, absmax), arena.allocateFrom(JAVA_FLOAT, codeBook), blockSize,
                     arena.allocateFrom(JAVA_LONG, shape), shape.length));
         }
     }
@@ -303,7 +322,7 @@ public final class NativeModel implements AutoCloseable {
     }
 
     /** Turns a native status into an exception carrying the library's message. */
-    static void check(String function, int status) {
+    public static void check(String function, int status) {
         if (status == SqlrlNative.OK) return;
         String message = SqlrlNative.lastError();
         if (status == SqlrlNative.ERR_INVALID_ARGUMENT) throw new InvalidNativeArgumentException(message);

@@ -55,8 +55,9 @@ public final class PeftAdapter {
             throw new UserInputException(file + ": target_modules must be a list of module names, got " + modules);
         }
         for (JsonNode m : modules) {
-            LoraTarget t = LoraTarget.parse(m.asText());
-            if (!targets.contains(t)) targets.add(t);
+            for (LoraTarget t : LoraTarget.parseModule(m.asText())) {
+                if (!targets.contains(t)) targets.add(t);
+            }
         }
         targets.sort(null);
         int r = c.get("r").asInt();
@@ -148,7 +149,7 @@ public final class PeftAdapter {
         else c.put("lora_alpha", alpha);
         c.put("lora_dropout", lora.dropout());
         ArrayNode targets = c.putArray("target_modules");
-        lora.targets().forEach(t -> targets.add(t.moduleName));
+        LoraTarget.moduleNames(lora.targets(), model.architecture() == ModelConfig.Architecture.PHI3).forEach(targets::add);
         c.put("inference_mode", true);
         Path tmp = dev.sqlrl.DurableFiles.newTempFile(file.toAbsolutePath().getParent(), "." + CONFIG_FILE + ".");
         try {

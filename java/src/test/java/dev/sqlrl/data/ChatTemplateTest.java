@@ -83,4 +83,39 @@ class ChatTemplateTest {
         assertEquals("<|im_start|>system\nYou write SQL.<|im_end|>\n<|im_start|>user\nHow many singers?<|im_end|>\n"
                 + "<|im_start|>assistant\n", template.render(WITH_SYSTEM, true));
     }
+
+    @Test
+    void phi3TemplateMatchesTransformers() {
+        ChatTemplate template = ChatTemplate.fromModelDir(TestResources.resource("data/chat-templates/phi-3"));
+        assertEquals("<|system|>\nYou write SQL.<|end|>\n<|user|>\nHow many singers?<|end|>\n<|assistant|>\n",
+                template.render(WITH_SYSTEM, true));
+        assertEquals("<|user|>\nQ<|end|>\n<|assistant|>\nSELECT 1<|end|>\n<|endoftext|>",
+                template.render(List.of(new ChatMessage("user", "Q"), new ChatMessage("assistant", "SELECT 1")), false));
+    }
+
+    @Test
+    void qwen3TemplateMatchesTransformers() {
+        ChatTemplate template = ChatTemplate.fromModelDir(TestResources.resource("data/chat-templates/qwen3"));
+        assertEquals("<|im_start|>system\nYou write SQL.<|im_end|>\n<|im_start|>user\nHow many singers?<|im_end|>\n"
+                + "<|im_start|>assistant\n", template.render(WITH_SYSTEM, true));
+        // the answer after the last question gets its (here empty) think block; earlier answers lose theirs
+        String rendered = template.render(List.of(new ChatMessage("user", "Hi"),
+                new ChatMessage("assistant", "<think>\nplan\n</think>\n\nSELECT 1"), new ChatMessage("user", "More"),
+                new ChatMessage("assistant", "SELECT 2")), false);
+        assertEquals("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nSELECT 1<|im_end|>\n"
+                + "<|im_start|>user\nMore<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\nSELECT 2<|im_end|>\n",
+                rendered);
+        // a reasoning answer after the last question keeps its reasoning
+        assertEquals("<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n<think>\nplan\n</think>\n\nSELECT 3<|im_end|>\n",
+                template.render(List.of(new ChatMessage("user", "Q"),
+                        new ChatMessage("assistant", "<think>\n\nplan\n</think>\nSELECT 3")), false));
+    }
+
+    @Test
+    void pythonStringMethodsAreRewrittenWithPythonsMeaning() {
+        ChatTemplate template = new ChatTemplate("{{ messages[0].content.split(',')[-1].strip() }}|"
+                + "{{ messages[0].content.split(',') | length }}|{% if messages[0].content.startswith('a') %}yes{% endif %}|"
+                + "{{ messages[0].content.rstrip(', ').lstrip('a') }}", "", "", "test");
+        assertEquals("|3|yes|b", template.render(List.of(new ChatMessage("user", "ab, ,")), false));
+    }
 }

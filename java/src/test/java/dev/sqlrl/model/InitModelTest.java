@@ -60,4 +60,26 @@ class InitModelTest {
         UserInputException e = assertThrows(UserInputException.class, () -> TextTokenizer.load(out, 100));
         assertTrue(e.getMessage().contains("tokenizer/vocab mismatch"), e.getMessage());
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"llama3", "codellama", "qwen3", "mistral", "phi3"})
+    void everyFamilyInitializesLoadsAndGenerates(String arch) throws Exception {
+        NativeTests.assumeNative();
+        Path out = dir.resolve(arch);
+        assertEquals(0, Main.run("init-model", "--arch", arch, "--out", out.toString()));
+        ModelConfig config = ModelConfig.read(out);
+        try (SafetensorsFile weights = SafetensorsFile.open(out.resolve("model.safetensors"))) {
+            assertEquals(WeightLayout.expected(config).keySet(), weights.tensors().keySet());
+        }
+        switch (arch) {
+            case "llama3" -> assertTrue(config.tieWordEmbeddings() && config.ropeScaling() != null);
+            case "codellama" -> assertEquals(1_000_000.0, config.ropeTheta());
+            default -> assertEquals(arch, config.architecture().modelType);
+        }
+        try (NativeModel model = ModelLoader.load(out, WeightMode.NF4, Device.CPU)) {
+            model.attachLora(new LoraConfig(4, 8, LoraTarget.ALL, 0), 1);
+            java.util.List<Completion> c = model.generate(new int[][] {{5, 6, 7}}, SamplingParams.greedy(4, java.util.List.of()), true);
+            assertEquals(4, c.get(0).tokens().length);
+        }
+    }
 }

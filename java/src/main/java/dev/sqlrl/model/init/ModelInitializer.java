@@ -50,7 +50,11 @@ public final class ModelInitializer {
      */
     private static final double ROPE_THETA = 10_000.0;
 
-    public record Options(ModelConfig.Architecture arch, ModelSize size, Path out, Path corpus, int vocabSize, long seed) {}
+    public record Options(ModelFamily family, ModelSize size, Path out, Path corpus, int vocabSize, long seed) {
+        public Options(ModelConfig.Architecture arch, ModelSize size, Path out, Path corpus, int vocabSize, long seed) {
+            this(ModelFamily.of(arch), size, out, corpus, vocabSize, seed);
+        }
+    }
 
     private ModelInitializer() {}
 
@@ -67,10 +71,10 @@ public final class ModelInitializer {
             ModelSize s = o.size();
             int imEnd = vocab.vocab().get("<|im_end|>");
             int endOfText = vocab.vocab().get("<|endoftext|>");
-            boolean qwen = o.arch() == ModelConfig.Architecture.QWEN2;
-            ModelConfig config = new ModelConfig(o.arch(), vocabSize, s.hidden, s.intermediate, s.layers, s.heads,
-                    s.kvHeads, s.hidden / s.heads, ROPE_THETA, 1e-6, qwen,
-                    List.of(imEnd, endOfText), null);
+            ModelFamily f = o.family();
+            ModelConfig config = new ModelConfig(f.architecture, vocabSize, s.hidden, s.intermediate, s.layers, s.heads,
+                    s.kvHeads, s.hidden / s.heads, f.ropeTheta > 0 ? f.ropeTheta : ROPE_THETA, 1e-6, f.tiedEmbeddings,
+                    List.of(imEnd, endOfText), null, f.ropeScaling, 0, null);
             TokenizerFiles.writeTokenizerJson(vocab, o.out().resolve("tokenizer.json"));
             TokenizerFiles.writeTokenizerConfig(vocab, "<|im_end|>", "<|endoftext|>", MAX_POSITIONS,
                     o.out().resolve("tokenizer_config.json"));
@@ -119,15 +123,29 @@ public final class ModelInitializer {
         n.put("vocab_size", c.vocabSize());
         n.put("max_position_embeddings", MAX_POSITIONS);
         n.put("rope_theta", c.ropeTheta());
+        if (c.ropeScaling() != null) {
+            ObjectNode scaling = n.putObject("rope_scaling");
+            scaling.put("rope_type", "llama3");
+            scaling.put("factor", c.ropeScaling().factor());
+            scaling.put("low_freq_factor", c.ropeScaling().lowFreqFactor());
+            scaling.put("high_freq_factor", c.ropeScaling().highFreqFactor());
+            scaling.put("original_max_position_embeddings", c.ropeScaling().originalMaxPositionEmbeddings());
+        }
         n.put("rms_norm_eps", c.rmsNormEps());
         n.put("tie_word_embeddings", c.tieWordEmbeddings());
         n.put("attention_dropout", 0.0);
         n.put("initializer_range", 1.0 / Math.sqrt(c.hiddenSize()));
-        if (c.architecture() == ModelConfig.Architecture.LLAMA) {
-            n.put("attention_bias", false);
-            n.put("mlp_bias", false);
-        } else {
-            n.put("use_sliding_window", false);
+        switch (c.architecture()) {
+            case LLAMA -> {
+                n.put("attention_bias", false);
+                n.put("mlp_bias", false);
+            }
+            case QWEN2 -> n.put("use_sliding_window", false);
+            case QWEN3 -> {
+                n.put("attention_bias", false);
+                n.put("use_sliding_window", false);
+            }
+            case MISTRAL, PHI3 -> n.putNull("sliding_window");  // full attention, as Mistral v0.2+
         }
         n.putNull("bos_token_id");
         ArrayNode eos = n.putArray("eos_token_id");

@@ -6,11 +6,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -49,14 +47,12 @@ public final class TensorBoardEvents implements AutoCloseable {
     static final String SCALARS_PLUGIN = "scalars";
     static final String TEXT_PLUGIN = "text";
 
-    private final Path file;
-    private final FileChannel channel;
+    private final AppendOnlyFile out;
     /** Tags whose metadata this file already holds. */
     private final Set<String> described = new HashSet<>();
 
-    private TensorBoardEvents(Path file, FileChannel channel) {
-        this.file = file;
-        this.channel = channel;
+    private TensorBoardEvents(AppendOnlyFile out) {
+        this.out = out;
     }
 
     /**
@@ -64,17 +60,14 @@ public final class TensorBoardEvents implements AutoCloseable {
      * process may write, and events of earlier files from that step on are superseded.
      */
     public static TensorBoardEvents open(Path dir, long firstStep) {
-        Path file;
-        FileChannel channel;
+        AppendOnlyFile out;
         try {
             Files.createDirectories(dir);
-            file = unusedName(dir);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            out = AppendOnlyFile.open(unusedName(dir), true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a TensorBoard event file in " + dir + ": " + e.getMessage(), e);
         }
-        TensorBoardEvents events = new TensorBoardEvents(file, channel);
+        TensorBoardEvents events = new TensorBoardEvents(out);
         double now = wallTime();
         events.write(Event.newBuilder().setWallTime(now).setFileVersion(FILE_VERSION).build());
         events.write(Event.newBuilder().setWallTime(now).setStep(firstStep)
@@ -83,7 +76,7 @@ public final class TensorBoardEvents implements AutoCloseable {
     }
 
     public Path file() {
-        return file;
+        return out.file();
     }
 
     /**
@@ -153,26 +146,12 @@ public final class TensorBoardEvents implements AutoCloseable {
     }
 
     private void write(Event event) {
-        ByteBuffer record = ByteBuffer.wrap(TfRecords.frame(event.toByteArray()));
-        try {
-            while (record.hasRemaining()) {
-                channel.write(record);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + file + ": " + e.getMessage(), e);
-        }
+        out.append(TfRecords.frame(event.toByteArray()));
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            if (channel.isOpen()) {
-                channel.force(true);
-                channel.close();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + file + ": " + e.getMessage(), e);
-        }
+    public void close() {
+        out.close();
     }
 
     private static double wallTime() {

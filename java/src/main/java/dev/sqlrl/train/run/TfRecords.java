@@ -28,7 +28,10 @@ public final class TfRecords {
         return record.array();
     }
 
-    /** TensorFlow's masked CRC32C (Castagnoli): rotated right by 15 bits plus a constant, so that a CRC of data holding CRCs stays strong. */
+    /**
+     * TensorFlow's masked CRC32C (Castagnoli): rotated right by 15 bits plus a constant, so that the CRC of
+     * data that holds CRCs stays strong.
+     */
     public static int maskedCrc32c(byte[] bytes, int offset, int length) {
         CRC32C crc = new CRC32C();
         crc.update(bytes, offset, length);

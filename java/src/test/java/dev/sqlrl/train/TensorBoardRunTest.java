@@ -3,6 +3,7 @@ package dev.sqlrl.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlrl.DurableFiles;
 import dev.sqlrl.config.RunConfig;
 import dev.sqlrl.model.NativeTests;
 import dev.sqlrl.train.TrainingStages.Stage;
@@ -11,14 +12,11 @@ import dev.sqlrl.train.run.SamplesLog;
 import dev.sqlrl.train.run.TensorBoardEvents;
 import dev.sqlrl.train.run.TensorBoardFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +36,7 @@ class TensorBoardRunTest {
         Path run = dir.resolve("grpo");
         TrainingStages.start(Stage.GRPO, config, run, Optional.empty());
         // as if killed after step 3 was logged but before its checkpoint: the resumed run redoes step 3
-        deleteTree(run.resolve("checkpoints").resolve("step-000003"));
+        DurableFiles.deleteRecursively(run.resolve("checkpoints").resolve("step-000003"));
         TrainingStages.resume(Stage.GRPO, run, List.of(), Long.MAX_VALUE);
 
         Path tensorboard = run.resolve("tensorboard");
@@ -60,12 +58,6 @@ class TensorBoardRunTest {
             if (sample.containsKey(SamplesLog.PROMPT)) {
                 assertTrue(text.contains((String) sample.get(SamplesLog.PROMPT)), text);
             }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
         }
     }
 }

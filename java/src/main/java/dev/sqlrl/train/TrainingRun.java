@@ -7,6 +7,7 @@ import dev.sqlrl.train.run.CheckpointStore;
 import dev.sqlrl.train.run.MetricsLog;
 import dev.sqlrl.train.run.RunFolder;
 import dev.sqlrl.train.run.SamplesLog;
+import dev.sqlrl.train.run.TensorBoardEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -14,9 +15,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
- * One stage's run folder opened for training: its resolved config, metrics and samples logs and
- * checkpoint store. A new run saves the resolved config; a resumed one reads it back from the folder,
- * so that it continues with exactly the settings it started with.
+ * One stage's run folder opened for training: its resolved config, metrics and samples logs (both also
+ * written to the run's TensorBoard event file) and checkpoint store. A new run saves the resolved config; a
+ * resumed one reads it back from the folder, so that it continues with exactly the settings it started with.
  */
 public final class TrainingRun implements AutoCloseable {
     private final RunFolder folder;
@@ -25,6 +26,7 @@ public final class TrainingRun implements AutoCloseable {
     private MetricsLog metrics;
     private SamplesLog samples;
     private long resumedStep;
+    private TensorBoardEvents tensorboard;
 
     private TrainingRun(RunFolder folder, RunConfig config) {
         this.folder = folder;
@@ -75,9 +77,11 @@ public final class TrainingRun implements AutoCloseable {
     /**
      * Opens the metrics log, dropping records after {@code resumedStep} (records of steps that will be redone); the
      * samples log opens (and is trimmed the same way) when first used, so a stage that writes no samples leaves none.
+     * Both also write to a new TensorBoard event file, which supersedes the earlier files' events after that step.
      */
     public void openLogs(long resumedStep) {
-        metrics = MetricsLog.open(folder.metricsFile(), resumedStep);
+        tensorboard = TensorBoardEvents.open(folder.tensorboardDir(), resumedStep + 1);
+        metrics = MetricsLog.open(folder.metricsFile(), resumedStep, tensorboard);
         this.resumedStep = resumedStep;
     }
 
@@ -98,7 +102,7 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     public SamplesLog samples() {
-        if (samples == null) samples = SamplesLog.open(folder.samplesFile(), resumedStep);
+        if (samples == null) samples = SamplesLog.open(folder.samplesFile(), resumedStep, tensorboard);
         return samples;
     }
 
@@ -107,7 +111,11 @@ public final class TrainingRun implements AutoCloseable {
         try {
             if (metrics != null) metrics.close();
         } finally {
-            if (samples != null) samples.close();
+            try {
+                if (samples != null) samples.close();
+            } finally {
+                if (tensorboard != null) tensorboard.close();
+            }
         }
     }
 }

@@ -9,10 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlrl.cli.CliRun.Result;
 import dev.sqlrl.model.NativeTests;
 import dev.sqlrl.train.run.MetricsLog;
+import dev.sqlrl.train.run.TensorBoardEvents;
+import dev.sqlrl.train.run.TensorBoardFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,5 +88,15 @@ class DemoCommandTest {
         assertEquals(grpo, reEvaluated, 0.02, "sqlrl eval of the demo's GRPO adapter: " + exLine);
         String report = Files.readString(dir.resolve("eval-grpo/report.md"));
         assertTrue(report.contains("chat template") && report.contains("text2sql-single-db-v1"), report);
+
+        // and TensorBoard shows the same curves (tensorboard --logdir on the demo folder)
+        for (String stage : List.of("sft", "grpo")) {
+            Map<String, SortedMap<Long, Object>> shown = TensorBoardFiles.merged(out.resolve(stage).resolve("tensorboard"));
+            shown.remove(TensorBoardEvents.SAMPLES_TAG);
+            assertEquals(TensorBoardFiles.nonFiniteAsNaN(TensorBoardFiles.expectedScalars(
+                    MetricsLog.read(out.resolve(stage).resolve("metrics.jsonl")))), TensorBoardFiles.nonFiniteAsNaN(shown), stage);
+        }
+        assertEquals(20, TensorBoardFiles.merged(out.resolve("grpo/tensorboard")).get(TensorBoardEvents.SAMPLES_TAG).size(),
+                "GRPO samples every logging.samples_every = 5 of 100 steps");
     }
 }

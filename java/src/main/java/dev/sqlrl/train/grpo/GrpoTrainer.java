@@ -20,6 +20,7 @@ import dev.sqlrl.train.StageResult;
 import dev.sqlrl.train.StageLoop;
 import dev.sqlrl.train.TrainingRun;
 import dev.sqlrl.train.TrainingState;
+import dev.sqlrl.train.run.SamplesLog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -138,29 +139,31 @@ public final class GrpoTrainer {
 
     private void writeSamples(long step, List<SampledCompletion> completions, int groupSize) {
         int limit = Math.min(completions.size(), LOGGED_GROUPS * groupSize);
+        List<Map<String, Object>> records = new ArrayList<>();
         for (int i = 0; i < limit; i++) {
             SampledCompletion c = completions.get(i);
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("step", step);
             record.put("stage", STAGE);
-            record.put("group", i / groupSize);
+            record.put(SamplesLog.GROUP, i / groupSize);
             record.put("question", c.prompt().example().question());
             record.put("gold", c.prompt().example().goldSql());
             if (i % groupSize == 0) {
-                record.put("prompt", c.prompt().prompt().text());
+                record.put(SamplesLog.PROMPT, c.prompt().prompt().text());
             }
-            record.put("completion", c.text());
+            record.put(SamplesLog.COMPLETION, c.text());
             record.put("sql", c.reward().sql());
             record.put("truncated", c.truncated());
-            record.put("reward", c.reward().total());
-            record.put("outcome", c.reward().outcome().name().toLowerCase(java.util.Locale.ROOT));
+            record.put(SamplesLog.REWARD, c.reward().total());
+            record.put(SamplesLog.OUTCOME, c.reward().outcome().name().toLowerCase(java.util.Locale.ROOT));
             Map<String, Object> components = new LinkedHashMap<>();
             c.reward().components().forEach((k, v) -> components.put(k.key(), v));
             record.put("components", components);
             if (c.reward().detail() != null) {
                 record.put("detail", c.reward().detail());
             }
-            run.samples().write(record);
+            records.add(record);
         }
+        run.samples().write(records);
     }
 }

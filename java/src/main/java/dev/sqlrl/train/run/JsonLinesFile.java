@@ -9,13 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlrl.UserInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -37,12 +34,10 @@ final class JsonLinesFile implements AutoCloseable {
             .enable(DeserializationFeature.USE_LONG_FOR_INTS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final TypeReference<LinkedHashMap<String, Object>> RECORD = new TypeReference<>() {};
 
-    private final Path file;
-    private final FileChannel channel;
+    private final AppendOnlyFile out;
 
-    private JsonLinesFile(Path file, FileChannel channel) {
-        this.file = file;
-        this.channel = channel;
+    private JsonLinesFile(AppendOnlyFile out) {
+        this.out = out;
     }
 
     /**
@@ -54,16 +49,14 @@ final class JsonLinesFile implements AutoCloseable {
             if (Files.exists(file)) {
                 truncateAfter(file, resumeAfterStep);
             }
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
-            return new JsonLinesFile(file, channel);
+            return new JsonLinesFile(AppendOnlyFile.open(file, false));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);
         }
     }
 
     Path file() {
-        return file;
+        return out.file();
     }
 
     /** Records are ordered and truncated by step, so every one needs it. */
@@ -76,33 +69,19 @@ final class JsonLinesFile implements AutoCloseable {
     }
 
     /** Writes the record as one line; NaN and infinities become null so that the line stays valid JSON. */
-    synchronized void append(Map<String, Object> record) {
+    void append(Map<String, Object> record) {
         byte[] line;
         try {
             line = (JSON.writeValueAsString(jsonSafe(record)) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("record cannot be written as JSON: " + e.getOriginalMessage(), e);
         }
-        try {
-            ByteBuffer buffer = ByteBuffer.wrap(line);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + file + ": " + e.getMessage(), e);
-        }
+        out.append(line);
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            if (channel.isOpen()) {
-                channel.force(true);
-                channel.close();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + file + ": " + e.getMessage(), e);
-        }
+    public void close() {
+        out.close();
     }
 
     /**

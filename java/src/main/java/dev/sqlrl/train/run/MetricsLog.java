@@ -10,15 +10,19 @@ import java.util.Set;
  * ("sft", "grpo" or "eval"), plus the metrics whose key names {@link MetricKeys} lists. Lines are
  * written (and flushed to the OS) one at a time, so a crash loses at most the line being written.
  * Values may be numbers, strings, booleans, lists or nested maps; NaN and infinities are written
- * as null. Safe to call from several threads.
+ * as null. Each record can also go to a {@link TensorBoardEvents} file, as scalars. Safe to call from
+ * several threads.
  */
 public final class MetricsLog implements AutoCloseable {
     public static final Set<String> STAGES = Set.of("sft", "grpo", "eval");
 
     private final JsonLinesFile lines;
+    /** Where each record also goes as scalars; null for JSON lines only. */
+    private final TensorBoardEvents tensorboard;
 
-    private MetricsLog(JsonLinesFile lines) {
+    private MetricsLog(JsonLinesFile lines, TensorBoardEvents tensorboard) {
         this.lines = lines;
+        this.tensorboard = tensorboard;
     }
 
     /**
@@ -28,7 +32,12 @@ public final class MetricsLog implements AutoCloseable {
      * that had no checkpoint yet, and so starts over) passes -1.
      */
     public static MetricsLog open(Path file, long resumeAfterStep) {
-        return new MetricsLog(JsonLinesFile.open(file, resumeAfterStep));
+        return new MetricsLog(JsonLinesFile.open(file, resumeAfterStep), null);
+    }
+
+    /** As {@link #open(Path, long)}, and every record is also written to {@code tensorboard} (which the caller closes). */
+    public static MetricsLog open(Path file, long resumeAfterStep, TensorBoardEvents tensorboard) {
+        return new MetricsLog(JsonLinesFile.open(file, resumeAfterStep), tensorboard);
     }
 
     /** Appends one record; it must hold "step" (a non-negative integer) and "stage" (sft, grpo or eval). */
@@ -40,6 +49,9 @@ public final class MetricsLog implements AutoCloseable {
                     + ", got " + stage);
         }
         lines.append(record);
+        if (tensorboard != null) {
+            tensorboard.writeMetrics(record);
+        }
     }
 
     /** Every record of a metrics file in order; a malformed line is an error naming the file and line. */

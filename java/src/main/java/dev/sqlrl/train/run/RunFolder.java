@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  * config.yaml      the resolved configuration the run was started with
  * metrics.jsonl    {@link MetricsLog}
  * samples.jsonl    {@link SamplesLog}
+ * tensorboard/     {@link TensorBoardEvents}: the metrics and samples again, as TensorBoard event files
  * checkpoints/     {@link CheckpointStore}: step-000100/, step-000200/, ...
  * init-adapter/    the adapters the stage started from (e.g. the SFT stage's best), when it did
  * evals/           one folder per evaluation during training: sft-step-000120/ predictions.jsonl, results.jsonl, report.md
@@ -100,6 +101,10 @@ public final class RunFolder {
 
     public Path samplesFile() {
         return dir.resolve("samples.jsonl");
+    }
+
+    public Path tensorboardDir() {
+        return dir.resolve("tensorboard");
     }
 
     public Path checkpointsDir() {

@@ -9,6 +9,8 @@ import dev.sqlrl.data.ChatTemplate;
 import dev.sqlrl.data.PromptBuilder;
 import dev.sqlrl.data.PromptTemplate;
 import dev.sqlrl.data.SchemaSerializer;
+import dev.sqlrl.data.values.ValueIndexCache;
+import dev.sqlrl.data.values.ValueRetriever;
 import dev.sqlrl.model.tokenizer.TextTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +97,9 @@ public record PromptSettings(PromptSection prompt, SchemaSection schema, int max
     public PromptBuilder builder(ChatTemplate chatTemplate) {
         SchemaSerializer serializer = new SchemaSerializer(new SchemaSerializer.Options(schema.foreignKeys(),
                 schema.sampleValues(), SchemaSerializer.Options.DEFAULT.maxValueLength(), schema.format()));
-        return new PromptBuilder(PromptTemplate.load(prompt.template()), chatTemplate, serializer);
+        ValueRetriever values = schema.values().enabled() && schema.format() == SchemaSerializer.Format.DDL
+                ? new ValueRetriever(ValueIndexCache.shared(), schema.values()) : null;
+        return new PromptBuilder(PromptTemplate.load(prompt.template()), chatTemplate, serializer, values);
     }
 
     /** Every setting, named as in the config, for reports (report.md's run table). */
@@ -108,6 +112,11 @@ public record PromptSettings(PromptSection prompt, SchemaSection schema, int max
         out.put("data.schema.format", schema.format().name().toLowerCase(java.util.Locale.ROOT));
         out.put("data.schema.foreign_keys", Boolean.toString(schema.foreignKeys()));
         out.put("data.schema.sample_values", Integer.toString(schema.sampleValues()));
+        out.put("data.schema.values.enabled", Boolean.toString(schema.values().enabled()));
+        if (schema.values().enabled()) {
+            out.put("data.schema.values.min_similarity", Double.toString(schema.values().minSimilarity()));
+            out.put("data.schema.values.per_column", Integer.toString(schema.values().perColumn()));
+        }
         out.put("eval.max_new_tokens", Integer.toString(maxNewTokens));
         return out;
     }

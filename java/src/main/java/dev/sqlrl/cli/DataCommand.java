@@ -15,6 +15,10 @@ import dev.sqlrl.data.PromptTemplate;
 import dev.sqlrl.data.PromptTokenCounter;
 import dev.sqlrl.data.SchemaSerializer;
 import dev.sqlrl.data.SpiderHardnessLabels;
+import dev.sqlrl.config.ValuesSection;
+import dev.sqlrl.data.values.ValueIndex;
+import dev.sqlrl.data.values.ValueIndexCache;
+import dev.sqlrl.data.values.ValueRetriever;
 import dev.sqlrl.sql.SandboxLimits;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +47,7 @@ public final class DataCommand implements Runnable {
     @Command(
             footer = {"",
             "Example:",
-            "  sqlrl data stats --data ~/data/spider --split dev --tokenizer ~/models/qwen2.5-coder-1.5b"},
+            "  sqlrl data stats --data ~/data/spider --split dev --tokenizer ~/models/qwen2.5-coder-1.5b --values"},
             name = "stats", mixinStandardHelpOptions = true,
             description = "Counts, hardness, schema sizes, SQL length, joins/nesting and (with --tokenizer) prompt lengths of a split.")
     static final class Stats implements Callable<Integer> {
@@ -74,6 +78,11 @@ public final class DataCommand implements Runnable {
                 description = "Leave out (and list) the examples whose database file is missing instead of stopping.")
         boolean skipMissingDatabases;
 
+        @Option(names = "--values",
+                description = "Build (or read from sqlrl's cache) the value index of every database and report its values, "
+                        + "build time and size; with --tokenizer, prompt lengths include the retrieved values (default: off).")
+        boolean values;
+
         @Option(names = "--json", description = "Print the statistics as JSON.")
         boolean json;
 
@@ -92,12 +101,16 @@ public final class DataCommand implements Runnable {
             } else {
                 PromptBuilder prompts = new PromptBuilder(PromptTemplate.load(template), ChatTemplate.fromModelDir(tokenizer),
                         new SchemaSerializer(new SchemaSerializer.Options(true, sampleValues,
-                                SchemaSerializer.Options.DEFAULT.maxValueLength())));
+                                SchemaSerializer.Options.DEFAULT.maxValueLength())),
+                        values ? new ValueRetriever(ValueIndexCache.shared(), ValuesSection.defaults().withEnabled(true)) : null);
                 try (PromptTokenCounter counter = PromptTokenCounter.open(tokenizer)) {
                     stats = DatasetStatsCalculator.compute(dataset, SpiderHardnessLabels.forDataset(dataset),
-                            example -> counter.count(prompts.build(example, dataset).text()), prompts.template().id(),
+                            example -> counter.count(prompts.build(example, dataset).text()), prompts.templateId(),
                             invalidGold);
                 }
+            }
+            if (values) {
+                stats = stats.withValueIndexes(valueIndexes(dataset));
             }
             var out = spec.commandLine().getOut();
             if (json) {
@@ -107,6 +120,13 @@ public final class DataCommand implements Runnable {
             }
             out.flush();
             return 0;
+        }
+
+        /** One index per database the split uses, in db-id order. */
+        private static List<ValueIndex.Info> valueIndexes(Dataset dataset) {
+            java.util.Map<String, Path> files = new java.util.TreeMap<>();
+            dataset.examples().forEach(example -> files.putIfAbsent(example.dbId(), example.dbPath()));
+            return files.values().stream().map(file -> ValueIndexCache.shared().index(file).info()).toList();
         }
     }
 }

@@ -10,6 +10,10 @@ public record ValuesSection(
                 min = 0, minExclusive = true, max = 1) double minSimilarity,
         @Key(value = "Matched values shown per column at most.", min = 1, max = 20) int perColumn) {
 
+    public ValuesSection withEnabled(boolean on) {
+        return new ValuesSection(on, minSimilarity, perColumn);
+    }
+
     public static ValuesSection defaults() {
         return new ValuesSection(false, 0.85, 3);
     }

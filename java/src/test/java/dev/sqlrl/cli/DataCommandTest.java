@@ -63,6 +63,26 @@ class DataCommandTest {
     }
 
     @Test
+    void valuesReportsEachDatabasesIndexAndPromptsRecordRetrieval() throws Exception {
+        Path bird = TestDatabases.birdMini(temp);
+        Result text = run("data", "stats", "--data", bird.toString(), "--split", "dev", "--values");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("value indexes (built once, then read from the cache)"), text.out());
+        // names (4), countries (2), order dates stored as text (4)
+        assertTrue(text.out().matches("(?s).*\\n  shop\\.sqlite +10 +[0-9.]+ +[1-9][0-9]*\\n.*"), text.out());
+
+        Path model = Files.createDirectories(temp.resolve("model"));
+        Files.copy(TestResources.resource("data/tokenizer/tokenizer.json"), model.resolve("tokenizer.json"));
+        Files.copy(TestResources.resource("data/chat-templates/qwen2.5/tokenizer_config.json"), model.resolve("tokenizer_config.json"));
+        Result json = run("data", "stats", "--data", bird.toString(), "--split", "dev", "--tokenizer", model.toString(),
+                "--values", "--json");
+        assertEquals(0, json.code(), json.err());
+        JsonNode stats = new ObjectMapper().readTree(json.out());
+        assertEquals("text2sql-v1+values", stats.get("promptTemplate").asText());
+        assertEquals(10, stats.get("valueIndexes").get(0).get("values").asInt());
+    }
+
+    @Test
     void badDatasetIsAOneLineUserError() {
         Result run = run("data", "stats", "--data", temp.resolve("missing").toString());
         assertEquals(2, run.code());

@@ -10,6 +10,7 @@ import dev.sqlrl.data.PromptBuilder;
 import dev.sqlrl.data.PromptTemplate;
 import dev.sqlrl.data.SchemaSerializer;
 import dev.sqlrl.eval.EvaluationFiles;
+import dev.sqlrl.eval.OfficialSqlFiles;
 import dev.sqlrl.eval.EvaluationReport;
 import dev.sqlrl.eval.ModelEvaluator;
 import dev.sqlrl.generation.SqlGenerator;
@@ -162,6 +163,8 @@ public final class EvalCommand implements Callable<Integer> {
         stdout.println("predictions: " + outDir.resolve(EvaluationFiles.PREDICTIONS));
         stdout.println("results:     " + outDir.resolve(EvaluationFiles.RESULTS));
         stdout.println("report:      " + outDir.resolve(EvaluationFiles.REPORT));
+        stdout.println("official:    " + outDir.resolve(OfficialSqlFiles.GOLD) + ", " + outDir.resolve(OfficialSqlFiles.PRED)
+                + " (the official Spider evaluator's format)");
         stdout.flush();
         return 0;
     }

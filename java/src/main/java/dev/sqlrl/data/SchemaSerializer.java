@@ -67,7 +67,9 @@ public final class SchemaSerializer {
     /**
      * The schema with the values a question mentions (by {@code table.column} in lower case, from value retrieval)
      * first in each column's comment, then the sample values not already shown: OmniSQL's {@code -- example values:}
-     * layout, which every column comment takes once retrieval is on. Compact format shows no values.
+     * layout, which every column comment takes once retrieval is on. Compact format shows no values. With
+     * {@code matchedValues} null (no retrieval) the layout is {@link #serialize(DatabaseSchema, Path)}'s, uncached:
+     * for a part of a schema (pruned by schema linking).
      */
     public String serialize(DatabaseSchema schema, Path dbFile, Map<String, List<String>> matchedValues) {
         return render(schema, dbFile, matchedValues);

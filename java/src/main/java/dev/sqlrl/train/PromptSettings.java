@@ -95,11 +95,16 @@ public record PromptSettings(PromptSection prompt, SchemaSection schema, int max
 
     /** The prompt builder of these settings around a given chat template. */
     public PromptBuilder builder(ChatTemplate chatTemplate) {
-        SchemaSerializer serializer = new SchemaSerializer(new SchemaSerializer.Options(schema.foreignKeys(),
-                schema.sampleValues(), SchemaSerializer.Options.DEFAULT.maxValueLength(), schema.format()));
+        SchemaSerializer serializer = serializer();
         ValueRetriever values = schema.values().enabled() && schema.format() == SchemaSerializer.Format.DDL
                 ? new ValueRetriever(ValueIndexCache.shared(), schema.values()) : null;
-        return new PromptBuilder(PromptTemplate.load(prompt.template()), chatTemplate, serializer, values);
+        return new PromptBuilder(PromptTemplate.load(prompt.template()), chatTemplate, serializer, values, schema.linking());
+    }
+
+    /** The schema serializer of these settings. */
+    public SchemaSerializer serializer() {
+        return new SchemaSerializer(new SchemaSerializer.Options(schema.foreignKeys(),
+                schema.sampleValues(), SchemaSerializer.Options.DEFAULT.maxValueLength(), schema.format()));
     }
 
     /** Every setting, named as in the config, for reports (report.md's run table). */
@@ -116,6 +121,10 @@ public record PromptSettings(PromptSection prompt, SchemaSection schema, int max
         if (schema.values().enabled()) {
             out.put("data.schema.values.min_similarity", Double.toString(schema.values().minSimilarity()));
             out.put("data.schema.values.per_column", Integer.toString(schema.values().perColumn()));
+        }
+        out.put("data.schema.linking.enabled", Boolean.toString(schema.linking().enabled()));
+        if (schema.linking().enabled()) {
+            out.put("data.schema.linking.keep_whole_below_tokens", Integer.toString(schema.linking().keepWholeBelowTokens()));
         }
         out.put("eval.max_new_tokens", Integer.toString(maxNewTokens));
         return out;

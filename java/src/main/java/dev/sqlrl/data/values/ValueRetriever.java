@@ -30,8 +30,13 @@ public final class ValueRetriever {
     }
 
     public Map<String, List<String>> valuesByColumn(Path dbFile, String text) {
+        return byColumn(matches(dbFile, text));
+    }
+
+    /** Matched values by {@link #columnKey}, in the matches' order. */
+    public static Map<String, List<String>> byColumn(List<ValueMatch> matches) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        for (ValueMatch match : matches(dbFile, text)) {
+        for (ValueMatch match : matches) {
             out.computeIfAbsent(columnKey(match.table(), match.column()), k -> new ArrayList<>()).add(match.value());
         }
         return out;

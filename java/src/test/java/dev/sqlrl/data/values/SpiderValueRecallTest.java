@@ -8,16 +8,12 @@ import dev.sqlrl.data.DatasetLoader;
 import dev.sqlrl.data.DatabaseSchema;
 import dev.sqlrl.data.Example;
 import dev.sqlrl.data.ReadOnlySqlite;
-import dev.sqlrl.data.SqlIdentifiers;
 import dev.sqlrl.data.TestResources;
+import dev.sqlrl.data.link.GoldReferences;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * gold queries' string literals that are stored values of the database are among the values shown.
  */
 class SpiderValueRecallTest {
-    private static final Pattern LITERAL = Pattern.compile("'((?:[^']|'')*)'|\"((?:[^\"]|\"\")*)\"");
-
     @TempDir
     Path temp;
 
@@ -62,36 +56,12 @@ class SpiderValueRecallTest {
     }
 
     /** The gold query's string literals that some text column of the database stores as a whole value. */
-    private static List<String> storedLiterals(Example example, DatabaseSchema schema) throws Exception {
-        List<String> out = new ArrayList<>();
-        Matcher m = LITERAL.matcher(example.goldSql());
+    private static List<String> storedLiterals(Example example, DatabaseSchema schema) {
         try (Connection connection = ReadOnlySqlite.open(example.dbPath())) {
-            while (m.find()) {
-                String literal = m.group(1) != null ? m.group(1).replace("''", "'") : m.group(2).replace("\"\"", "\"");
-                if (!literal.isBlank() && isStored(connection, schema, literal)) {
-                    out.add(literal);
-                }
-            }
+            return GoldReferences.of(example.goldSql(), schema, connection).literals().stream()
+                    .map(GoldReferences.StoredLiteral::value).toList();
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
         }
-        return out;
-    }
-
-    private static boolean isStored(Connection connection, DatabaseSchema schema, String literal) throws Exception {
-        for (DatabaseSchema.Table table : schema.tables()) {
-            for (DatabaseSchema.Column column : table.columns()) {
-                String c = SqlIdentifiers.quote(column.name());
-                String sql = "SELECT 1 FROM " + SqlIdentifiers.quote(table.name()) + " WHERE typeof(" + c + ") = 'text' AND "
-                        + c + " = ? COLLATE NOCASE LIMIT 1";
-                try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                    statement.setString(1, literal);
-                    try (ResultSet rows = statement.executeQuery()) {
-                        if (rows.next()) return true;
-                    }
-                } catch (java.sql.SQLException e) {
-                    // tables.json can name a column the file lacks
-                }
-            }
-        }
-        return false;
     }
 }

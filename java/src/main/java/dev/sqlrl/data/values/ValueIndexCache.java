@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -77,7 +75,7 @@ public final class ValueIndexCache implements Closeable {
         }
     }
 
-    private void build(Path dbFile, Path dir) throws IOException {
+    void build(Path dbFile, Path dir) throws IOException {
         Files.createDirectories(root);
         Path temp = DurableFiles.newTempDirectory(root, "." + dir.getFileName() + ".");
         try {
@@ -91,8 +89,10 @@ public final class ValueIndexCache implements Closeable {
             DurableFiles.syncDirectory(temp);
             try {
                 Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                DurableFiles.deleteRecursively(temp); // another process published it first
+            } catch (IOException e) {
+                // Linux refuses to rename onto a non-empty folder (ENOTEMPTY, reported as one of several exceptions)
+                if (!Files.isDirectory(dir)) throw e;
+                DurableFiles.deleteRecursively(temp); // another process published it first: use theirs
                 return;
             }
             DurableFiles.syncDirectory(root);

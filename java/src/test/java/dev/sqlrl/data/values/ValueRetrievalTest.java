@@ -143,6 +143,21 @@ class ValueRetrievalTest {
     }
 
     @Test
+    void aBuildThatLosesThePublishingRaceUsesTheWinnersIndex() throws Exception {
+        Path db = database();
+        Path dir = temp.resolve("cache").resolve(ValueIndexCache.FORMAT).resolve(ValueIndexCache.sha256(db));
+        try (ValueIndexCache first = new ValueIndexCache(temp.resolve("cache"), quiet());
+             ValueIndexCache second = new ValueIndexCache(temp.resolve("cache"), quiet())) {
+            ValueIndex.Info published = first.index(db).info();
+            second.build(db, dir); // as if a second process had checked before the first one published
+            assertEquals(published, second.index(db).info());
+        }
+        try (Stream<Path> left = Files.list(dir.getParent())) {
+            assertEquals(1, left.count(), "the loser's temporary folder is gone");
+        }
+    }
+
+    @Test
     void changedDatabaseGetsANewIndex() throws Exception {
         Path db = database();
         String before = ValueIndexCache.sha256(db);

@@ -110,7 +110,7 @@ public final class BenchServeCommand implements Callable<Integer> {
             try (ServedModel served = ServedModel.of("tiny", model, TextTokenizer.load(modelDir, model.config().vocabSize()),
                     modelDir, prompts)) {
                 DatabaseCatalog catalog = DatabaseCatalog.load(dir.resolve("data"), CompanyDataset.TEST_SPLIT, Map.of(),
-                        prompts.schemaSerializer());
+                        prompts.serializer());
                 for (int level : clients) {
                     for (int batch : new int[] {1, maxBatch}) {
                         ServeSettings settings = ServeSettings.defaults();

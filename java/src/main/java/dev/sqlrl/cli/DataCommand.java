@@ -15,6 +15,14 @@ import dev.sqlrl.data.PromptTemplate;
 import dev.sqlrl.data.PromptTokenCounter;
 import dev.sqlrl.data.SchemaSerializer;
 import dev.sqlrl.data.SpiderHardnessLabels;
+import dev.sqlrl.DurableFiles;
+import dev.sqlrl.config.RunConfigs;
+import dev.sqlrl.data.link.SchemaLinkEvaluation;
+import dev.sqlrl.train.PromptSettings;
+import dev.sqlrl.config.ValuesSection;
+import dev.sqlrl.data.values.ValueIndex;
+import dev.sqlrl.data.values.ValueIndexCache;
+import dev.sqlrl.data.values.ValueRetriever;
 import dev.sqlrl.sql.SandboxLimits;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,9 +36,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
         footer = {"",
         "Example:",
-        "  sqlrl data stats --data ~/data/spider --split dev --tokenizer ~/models/qwen2.5-coder-1.5b"},
+        "  sqlrl data stats --data ~/data/spider --split dev --tokenizer ~/models/qwen2.5-coder-1.5b",
+        "  sqlrl data link --data ~/data/spider --split dev --out linked.jsonl"},
         name = "data", mixinStandardHelpOptions = true, description = "Inspect text-to-SQL datasets.",
-        subcommands = {DataCommand.Stats.class})
+        subcommands = {DataCommand.Stats.class, DataCommand.Link.class})
 public final class DataCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -43,7 +52,7 @@ public final class DataCommand implements Runnable {
     @Command(
             footer = {"",
             "Example:",
-            "  sqlrl data stats --data ~/data/spider --split dev --tokenizer ~/models/qwen2.5-coder-1.5b"},
+            "  sqlrl data stats --data ~/data/spider --split dev --tokenizer ~/models/qwen2.5-coder-1.5b --values"},
             name = "stats", mixinStandardHelpOptions = true,
             description = "Counts, hardness, schema sizes, SQL length, joins/nesting and (with --tokenizer) prompt lengths of a split.")
     static final class Stats implements Callable<Integer> {
@@ -74,6 +83,11 @@ public final class DataCommand implements Runnable {
                 description = "Leave out (and list) the examples whose database file is missing instead of stopping.")
         boolean skipMissingDatabases;
 
+        @Option(names = "--values",
+                description = "Build (or read from sqlrl's cache) the value index of every database and report its values, "
+                        + "build time and size; with --tokenizer, prompt lengths include the retrieved values (default: off).")
+        boolean values;
+
         @Option(names = "--json", description = "Print the statistics as JSON.")
         boolean json;
 
@@ -92,12 +106,16 @@ public final class DataCommand implements Runnable {
             } else {
                 PromptBuilder prompts = new PromptBuilder(PromptTemplate.load(template), ChatTemplate.fromModelDir(tokenizer),
                         new SchemaSerializer(new SchemaSerializer.Options(true, sampleValues,
-                                SchemaSerializer.Options.DEFAULT.maxValueLength())));
+                                SchemaSerializer.Options.DEFAULT.maxValueLength())),
+                        values ? new ValueRetriever(ValueIndexCache.shared(), ValuesSection.defaults().withEnabled(true)) : null);
                 try (PromptTokenCounter counter = PromptTokenCounter.open(tokenizer)) {
                     stats = DatasetStatsCalculator.compute(dataset, SpiderHardnessLabels.forDataset(dataset),
-                            example -> counter.count(prompts.build(example, dataset).text()), prompts.template().id(),
+                            example -> counter.count(prompts.build(example, dataset).text()), prompts.templateId(),
                             invalidGold);
                 }
+            }
+            if (values) {
+                stats = stats.withValueIndexes(valueIndexes(dataset));
             }
             var out = spec.commandLine().getOut();
             if (json) {
@@ -106,6 +124,74 @@ public final class DataCommand implements Runnable {
                 out.print(DatasetStatsText.format(stats));
             }
             out.flush();
+            return 0;
+        }
+
+        /** One index per database the split uses, in db-id order. */
+        private static List<ValueIndex.Info> valueIndexes(Dataset dataset) {
+            java.util.Map<String, Path> files = new java.util.TreeMap<>();
+            dataset.examples().forEach(example -> files.putIfAbsent(example.dbId(), example.dbPath()));
+            return files.values().stream().map(file -> ValueIndexCache.shared().index(file).info()).toList();
+        }
+    }
+
+    @Command(
+            footer = {"",
+            "Example:",
+            "  sqlrl data link --data ~/data/spider --split dev --out linked.jsonl --config configs/grpo_spider.yaml"},
+            name = "link", mixinStandardHelpOptions = true,
+            description = {"Schema linking of a split: for each question, the values it mentions (value retrieval) and the "
+                    + "tables kept (schema pruning), one JSON line each; prints table, column and value recall against what "
+                    + "the gold SQL uses, and the mean reduction of the schema's size in tokens (words and punctuation marks).",
+                    "Uses data.schema.values' threshold and cap and data.schema.linking's keep_whole_below_tokens from "
+                            + "--config (retrieval and pruning always on here)."})
+    static final class Link implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", required = true, paramLabel = "DIR",
+                description = "Dataset folder (Spider, BIRD or <split>.jsonl layout) or a .jsonl file.")
+        Path data;
+
+        @Option(names = "--split", defaultValue = "dev", paramLabel = "NAME", description = "Split to read (default: ${DEFAULT-VALUE}).")
+        String split;
+
+        @Option(names = "--out", required = true, paramLabel = "LINKED.jsonl", description = "Where the JSON lines go.")
+        Path out;
+
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "Run config whose data.schema settings are used (default: the built-in defaults).")
+        Path config;
+
+        @Option(names = "--skip-missing-databases",
+                description = "Leave out (and count) the examples whose database file is missing instead of stopping.")
+        boolean skipMissingDatabases;
+
+        @Override
+        public Integer call() throws Exception {
+            PromptSettings settings = config == null ? PromptSettings.defaults()
+                    : PromptSettings.of(RunConfigs.load(config, List.of()), config.toString());
+            Dataset dataset = DatasetLoader.load(data, split, new DatasetLoader.Options(0, skipMissingDatabases));
+            ObjectMapper json = new ObjectMapper();
+            StringBuilder lines = new StringBuilder();
+            SchemaLinkEvaluation.Summary summary = SchemaLinkEvaluation.run(dataset, settings.serializer(),
+                    new ValueRetriever(ValueIndexCache.shared(), settings.schema().values()),
+                    settings.schema().linking().keepWholeBelowTokens(), line -> {
+                        try {
+                            lines.append(json.writeValueAsString(line)).append('\n');
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            try {
+                DurableFiles.writeAtomically(out, lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.UncheckedIOException e) {
+                throw new UserInputException(out + ": cannot write: " + e.getCause().getMessage(), e);
+            }
+            var stdout = spec.commandLine().getOut();
+            stdout.print(summary.toText());
+            stdout.println("linked: " + out);
+            stdout.flush();
             return 0;
         }
     }

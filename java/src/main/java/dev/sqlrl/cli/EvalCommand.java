@@ -10,6 +10,7 @@ import dev.sqlrl.data.PromptBuilder;
 import dev.sqlrl.data.PromptTemplate;
 import dev.sqlrl.data.SchemaSerializer;
 import dev.sqlrl.eval.EvaluationFiles;
+import dev.sqlrl.eval.OfficialSqlFiles;
 import dev.sqlrl.eval.EvaluationReport;
 import dev.sqlrl.eval.ModelEvaluator;
 import dev.sqlrl.generation.SqlGenerator;
@@ -162,6 +163,8 @@ public final class EvalCommand implements Callable<Integer> {
         stdout.println("predictions: " + outDir.resolve(EvaluationFiles.PREDICTIONS));
         stdout.println("results:     " + outDir.resolve(EvaluationFiles.RESULTS));
         stdout.println("report:      " + outDir.resolve(EvaluationFiles.REPORT));
+        stdout.println("official:    " + outDir.resolve(OfficialSqlFiles.GOLD) + ", " + outDir.resolve(OfficialSqlFiles.PRED)
+                + " (the official Spider evaluator's format)");
         stdout.flush();
         return 0;
     }
@@ -202,7 +205,7 @@ public final class EvalCommand implements Callable<Integer> {
                 maxPromptTokens != null ? maxPromptTokens : p.maxPromptTokens()));
         SchemaSection schema = s.schema();
         s = s.withSchema(new SchemaSection(sampleValues != null ? sampleValues : schema.sampleValues(), schema.foreignKeys(),
-                schemaFormat != null ? schemaFormat() : schema.format()));
+                schemaFormat != null ? schemaFormat() : schema.format(), schema.values(), schema.linking()));
         if (maxNewTokens != null) s = s.withMaxNewTokens(maxNewTokens);
         PromptTemplate.load(s.prompt().template()); // an unknown template fails here, before the model loads
         return s;

@@ -2,6 +2,7 @@ package dev.sqlrl.cli;
 
 import dev.sqlrl.UserInputException;
 import dev.sqlrl.eval.EvalSummary;
+import dev.sqlrl.eval.OfficialSqlFiles;
 import dev.sqlrl.eval.PairResult;
 import dev.sqlrl.eval.PredictionRecord;
 import dev.sqlrl.eval.PredictionScorer;
@@ -30,14 +31,17 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
         footer = {"",
         "Example:",
-        "  sqlrl eval-sql --data ~/data/spider --predictions runs/eval-x/predictions.jsonl --out results.jsonl --report report.md"},
+        "  sqlrl eval-sql --data ~/data/spider --predictions runs/eval-x/predictions.jsonl --out results.jsonl --report report.md",
+        "  sqlrl eval-sql --data ~/data/spider --gold runs/eval-x/gold.sql --pred runs/eval-x/pred.sql --out results.jsonl"},
         name = "eval-sql",
         mixinStandardHelpOptions = true,
         description = {
             "Scores predicted SQL against gold SQL the way the official Spider evaluator does: execution accuracy (EX),"
                     + " exact set match (EM), hardness, and the category of each failure.",
             "A predictions line is {\"db_id\", \"gold\", \"pred\"} or {\"db_id\", \"gold\", \"preds\": [...]} (vote@k:"
-                    + " the candidates are grouped by execution result and the largest group wins)."
+                    + " the candidates are grouped by execution result and the largest group wins).",
+            "Or the official evaluator's files as they are: --gold gold.sql (SQL<TAB>db_id lines) with --pred pred.sql"
+                    + " (one SQL a line)."
         })
 public final class EvalSqlCommand implements Callable<Integer> {
 
@@ -63,8 +67,27 @@ public final class EvalSqlCommand implements Callable<Integer> {
         Path databaseDir;
     }
 
-    @Option(names = "--predictions", paramLabel = "PREDS.jsonl", required = true, description = "the predictions")
-    Path predictions;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static final class Input {
+        @Option(names = "--predictions", paramLabel = "PREDS.jsonl", description = "the predictions (JSON lines)")
+        Path predictions;
+
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        OfficialFiles official;
+    }
+
+    /** The official Spider evaluator's inputs, as its evaluation.py reads them. */
+    static final class OfficialFiles {
+        @Option(names = "--gold", paramLabel = "gold.sql", required = true,
+                description = "the official evaluator's gold file: SQL<TAB>db_id a line (blank lines skipped)")
+        Path gold;
+
+        @Option(names = "--pred", paramLabel = "pred.sql", required = true,
+                description = "the official evaluator's predictions: one SQL a line, in gold.sql's order")
+        Path pred;
+    }
 
     @Option(names = "--out", paramLabel = "RESULTS.jsonl", required = true, description = "per-line results")
     Path out;
@@ -87,7 +110,9 @@ public final class EvalSqlCommand implements Callable<Integer> {
             throw new UserInputException(databaseDir + ": database folder not found");
         }
         Map<String, SpiderSchema> schemas = SpiderTablesFile.read(tables);
-        List<PredictionRecord> records = PredictionsFile.read(predictions);
+        List<PredictionRecord> records = input.predictions != null ? PredictionsFile.read(input.predictions)
+                : OfficialSqlFiles.read(input.official.gold, input.official.pred);
+        Path predictions = input.predictions != null ? input.predictions : input.official.gold; // db_id and line numbers are gold.sql's
         List<PairResult> results;
         try (SqlSandbox sandbox = new SqlSandbox(SandboxLimits.defaults());
                 ExecutionMatch executionMatch = new ExecutionMatch(sandbox, MatchOptions.spiderOfficial().withThreads(threads))) {

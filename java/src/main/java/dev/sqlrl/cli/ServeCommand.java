@@ -101,7 +101,7 @@ public final class ServeCommand implements Callable<Integer> {
         PromptSettings prompts = PromptSettings.resolve(modelOptions.adapter, runConfig);
         if (maxNewTokens != null) prompts = prompts.withMaxNewTokens(maxNewTokens);
         ServeSettings settings = settings(prompts.maxNewTokens());
-        DatabaseCatalog catalog = DatabaseCatalog.load(data, split, databases, prompts.schemaSerializer());
+        DatabaseCatalog catalog = DatabaseCatalog.load(data, split, databases, prompts.serializer());
         PrintWriter out = spec.commandLine().getOut();
         NativeModel model = modelOptions.load();
         TextTokenizer tokenizer;

@@ -9,9 +9,11 @@ public record SchemaSection(
         @Key("Write FOREIGN KEY clauses in the CREATE TABLE statements (compact: column -> table.column).")
                 boolean foreignKeys,
         @Key("ddl: CREATE TABLE statements; compact: one line per table, table(column, ...), about a third of the "
-                + "tokens, without types or sample values.") SchemaSerializer.Format format) {
+                + "tokens, without types or sample values.") SchemaSerializer.Format format,
+        @Key("Question-aware value retrieval.") ValuesSection values,
+        @Key("Schema linking and pruning.") LinkingSection linking) {
 
     public static SchemaSection defaults() {
-        return new SchemaSection(3, true, SchemaSerializer.Format.DDL);
+        return new SchemaSection(3, true, SchemaSerializer.Format.DDL, ValuesSection.defaults(), LinkingSection.defaults());
     }
 }

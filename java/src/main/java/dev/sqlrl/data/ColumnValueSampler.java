@@ -49,15 +49,20 @@ public final class ColumnValueSampler {
                 byte[] bytes = rows.getBytes(1);
                 String value = bytes == null ? null : decodeLeniently(bytes);
                 if (value != null && !value.isBlank() && value.length() <= maxValueLength && isPrintable(value)) {
-                    values.add("text".equals(rows.getString(2)) ? "'" + value.replace("'", "''") + "'" : value);
+                    values.add("text".equals(rows.getString(2)) ? textLiteral(value) : value);
                 }
             }
         }
         return new ArrayList<>(values);
     }
 
+    /** A text value as a SQL string literal. */
+    public static String textLiteral(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
     /** UTF-8 with U+FFFD in place of bytes that are not UTF-8 (e.g. Latin-1 accents). */
-    static String decodeLeniently(byte[] bytes) {
+    public static String decodeLeniently(byte[] bytes) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);

@@ -1,5 +1,6 @@
 package dev.sqlrl.data;
 
+import dev.sqlrl.data.values.ValueIndex;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,7 @@ import java.util.Map;
  * @param withSetOperation    fraction of parsed queries with UNION/INTERSECT/EXCEPT
  * @param promptTokens        prompt lengths in tokens, or null when no tokenizer was given
  * @param promptTemplate      id of the prompt template measured, or null
+ * @param valueIndexes        the value index of each database (values, build time, bytes), when asked for; else empty
  */
 public record DatasetStats(String source, String layout, String split, int examples, int databases,
                            Map<String, Integer> difficulty, Map<String, Integer> hardness,
@@ -28,4 +30,14 @@ public record DatasetStats(String source, String layout, String split, int examp
                            Distribution sqlChars, Distribution sqlWords, int unparsedSql,
                            double withJoin, Distribution joinsPerQuery, double withNesting, double withSetOperation,
                            Distribution promptTokens, String promptTemplate, List<String> invalidGold,
-                           List<String> missingDatabases) {}
+                           List<String> missingDatabases, List<ValueIndex.Info> valueIndexes) {
+    public DatasetStats {
+        valueIndexes = List.copyOf(valueIndexes);
+    }
+
+    public DatasetStats withValueIndexes(List<ValueIndex.Info> indexes) {
+        return new DatasetStats(source, layout, split, examples, databases, difficulty, hardness, tablesPerDatabase,
+                columnsPerDatabase, sqlChars, sqlWords, unparsedSql, withJoin, joinsPerQuery, withNesting, withSetOperation,
+                promptTokens, promptTemplate, invalidGold, missingDatabases, indexes);
+    }
+}

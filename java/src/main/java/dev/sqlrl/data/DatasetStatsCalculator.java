@@ -68,6 +68,6 @@ public final class DatasetStatsCalculator {
                 unparsed, (double) withJoin / parsed, Distribution.of(joins), (double) nested / parsed,
                 (double) setOps / parsed, promptTokens == null ? null : Distribution.of(promptLengths),
                 promptTokens == null ? null : templateId, List.copyOf(invalidGold),
-                dataset.missingDatabases());
+                dataset.missingDatabases(), List.of());
     }
 }

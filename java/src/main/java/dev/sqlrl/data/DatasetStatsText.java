@@ -38,7 +38,26 @@ public final class DatasetStatsText {
             out.append(String.format(Locale.ROOT, "left out, database missing: %d%n", stats.missingDatabases().size()));
             stats.missingDatabases().forEach(line -> out.append("  ").append(line).append('\n'));
         }
+        if (!stats.valueIndexes().isEmpty()) {
+            valueIndexes(out, stats);
+        }
         return out.toString();
+    }
+
+    private static void valueIndexes(StringBuilder out, DatasetStats stats) {
+        out.append(String.format(Locale.ROOT, "%nvalue indexes (built once, then read from the cache)%n  %-32s %10s %10s %12s%n",
+                "database", "values", "build s", "bytes"));
+        long values = 0;
+        long bytes = 0;
+        double seconds = 0;
+        for (var index : stats.valueIndexes()) {
+            out.append(String.format(Locale.ROOT, "  %-32s %10d %10.2f %12d%n", index.database(), index.values(),
+                    index.buildSeconds(), index.bytes()));
+            values += index.values();
+            bytes += index.bytes();
+            seconds += index.buildSeconds();
+        }
+        out.append(String.format(Locale.ROOT, "  %-32s %10d %10.2f %12d%n", "total", values, seconds, bytes));
     }
 
     private static void counts(StringBuilder out, String title, Map<String, Integer> counts, int total) {

@@ -49,6 +49,7 @@ public final class SchemaSerializer {
 
     private final Options options;
     private final Map<Path, String> cache = new ConcurrentHashMap<>();
+    private final Map<Path, Map<String, List<String>>> samplesCache = new ConcurrentHashMap<>();
 
     public SchemaSerializer(Options options) {
         this.options = options;
@@ -60,24 +61,54 @@ public final class SchemaSerializer {
 
     /** The schema as DDL; sample values are read from {@code dbFile} when the options ask for them. */
     public String serialize(DatabaseSchema schema, Path dbFile) {
-        return cache.computeIfAbsent(dbFile.toAbsolutePath().normalize(), key -> render(schema, dbFile));
+        return cache.computeIfAbsent(dbFile.toAbsolutePath().normalize(), key -> render(schema, dbFile, null));
     }
 
-    private String render(DatabaseSchema schema, Path dbFile) {
+    /**
+     * The schema with the values a question mentions (by {@code table.column} in lower case, from value retrieval)
+     * first in each column's comment, then the sample values not already shown: OmniSQL's {@code -- example values:}
+     * layout, which every column comment takes once retrieval is on. Compact format shows no values. With
+     * {@code matchedValues} null (no retrieval) the layout is {@link #serialize(DatabaseSchema, Path)}'s, uncached:
+     * for a part of a schema (pruned by schema linking).
+     */
+    public String serialize(DatabaseSchema schema, Path dbFile, Map<String, List<String>> matchedValues) {
+        return render(schema, dbFile, matchedValues);
+    }
+
+    private String render(DatabaseSchema schema, Path dbFile, Map<String, List<String>> matchedValues) {
         if (options.format() == Format.COMPACT) {
             return renderCompact(schema);
         }
-        if (options.sampleValues() == 0) {
-            return renderTables(schema, null);
-        }
-        try (Connection connection = ReadOnlySqlite.open(dbFile)) {
-            return renderTables(schema, new ColumnValueSampler(connection, options.maxValueLength()));
-        } catch (SQLException e) {
-            throw new UserInputException(dbFile + ": cannot read sample values: " + e.getMessage(), e);
-        }
+        return renderTables(schema, samplesOf(schema, dbFile), matchedValues);
     }
 
-    private String renderTables(DatabaseSchema schema, ColumnValueSampler sampler) {
+    /** Sample literals by lower-case {@code table.column}, read once per database. */
+    private Map<String, List<String>> samplesOf(DatabaseSchema schema, Path dbFile) {
+        if (options.sampleValues() == 0) {
+            return Map.of();
+        }
+        return samplesCache.computeIfAbsent(dbFile.toAbsolutePath().normalize(), key -> {
+            try (Connection connection = ReadOnlySqlite.open(dbFile)) {
+                ColumnValueSampler sampler = new ColumnValueSampler(connection, options.maxValueLength());
+                Map<String, List<String>> samples = new java.util.HashMap<>();
+                for (DatabaseSchema.Table table : schema.tables()) {
+                    for (DatabaseSchema.Column column : table.columns()) {
+                        samples.put(columnKey(table, column), samples(sampler, table, column));
+                    }
+                }
+                return samples;
+            } catch (SQLException e) {
+                throw new UserInputException(dbFile + ": cannot read sample values: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private static String columnKey(DatabaseSchema.Table table, DatabaseSchema.Column column) {
+        return (table.name() + "." + column.name()).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private String renderTables(DatabaseSchema schema, Map<String, List<String>> samples,
+                                Map<String, List<String>> matchedValues) {
         StringBuilder out = new StringBuilder();
         for (DatabaseSchema.Table table : schema.tables()) {
             if (!out.isEmpty()) {
@@ -95,9 +126,20 @@ public final class SchemaSerializer {
                 if (i < columns.size() - 1 || !constraints.isEmpty()) {
                     out.append(',');
                 }
-                List<String> samples = sampler == null ? List.of() : samples(sampler, table, column);
-                if (!samples.isEmpty()) {
-                    out.append(" -- e.g. ").append(String.join(", ", samples));
+                List<String> columnSamples = samples.getOrDefault(columnKey(table, column), List.of());
+                if (matchedValues == null) {
+                    if (!columnSamples.isEmpty()) {
+                        out.append(" -- e.g. ").append(String.join(", ", columnSamples));
+                    }
+                } else {
+                    java.util.LinkedHashSet<String> shown = new java.util.LinkedHashSet<>();
+                    for (String value : matchedValues.getOrDefault(columnKey(table, column), List.of())) {
+                        shown.add(ColumnValueSampler.textLiteral(value));
+                    }
+                    shown.addAll(columnSamples);
+                    if (!shown.isEmpty()) {
+                        out.append(" -- example values: ").append(String.join(", ", shown));
+                    }
                 }
                 out.append('\n');
             }

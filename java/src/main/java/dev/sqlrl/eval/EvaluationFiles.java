@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * Writes an evaluation into a folder: predictions.jsonl (eval-sql's input, so the answers can be
- * re-scored with {@code sqlrl eval-sql}), results.jsonl (as eval-sql writes it) and report.md
- * (the table by hardness, error counts, the run's settings and the first wrong answers).
+ * re-scored with {@code sqlrl eval-sql}), results.jsonl (as eval-sql writes it), report.md
+ * (the table by hardness, error counts, the run's settings and the first wrong answers), and gold.sql + pred.sql in
+ * the official Spider evaluator's format, so that its script can check the numbers.
  */
 public final class EvaluationFiles {
     public static final String PREDICTIONS = "predictions.jsonl";
@@ -36,6 +37,7 @@ public final class EvaluationFiles {
                 }
             }
             ResultsFile.write(dir.resolve(RESULTS), report.results());
+            OfficialSqlFiles.write(dir, report.results());
             Files.writeString(dir.resolve(REPORT), markdown(report, run), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UserInputException(dir + ": cannot write the evaluation: " + e.getMessage(), e);

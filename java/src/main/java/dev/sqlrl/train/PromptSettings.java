@@ -9,6 +9,8 @@ import dev.sqlrl.data.ChatTemplate;
 import dev.sqlrl.data.PromptBuilder;
 import dev.sqlrl.data.PromptTemplate;
 import dev.sqlrl.data.SchemaSerializer;
+import dev.sqlrl.data.values.ValueIndexCache;
+import dev.sqlrl.data.values.ValueRetriever;
 import dev.sqlrl.model.tokenizer.TextTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,11 +95,14 @@ public record PromptSettings(PromptSection prompt, SchemaSection schema, int max
 
     /** The prompt builder of these settings around a given chat template. */
     public PromptBuilder builder(ChatTemplate chatTemplate) {
-        return new PromptBuilder(PromptTemplate.load(prompt.template()), chatTemplate, schemaSerializer());
+        SchemaSerializer serializer = serializer();
+        ValueRetriever values = schema.values().enabled() && schema.format() == SchemaSerializer.Format.DDL
+                ? new ValueRetriever(ValueIndexCache.shared(), schema.values()) : null;
+        return new PromptBuilder(PromptTemplate.load(prompt.template()), chatTemplate, serializer, values, schema.linking());
     }
 
     /** The schema serialization of these settings: what the prompt shows of a database (the server shows it too). */
-    public SchemaSerializer schemaSerializer() {
+    public SchemaSerializer serializer() {
         return new SchemaSerializer(new SchemaSerializer.Options(schema.foreignKeys(),
                 schema.sampleValues(), SchemaSerializer.Options.DEFAULT.maxValueLength(), schema.format()));
     }
@@ -112,6 +117,15 @@ public record PromptSettings(PromptSection prompt, SchemaSection schema, int max
         out.put("data.schema.format", schema.format().name().toLowerCase(java.util.Locale.ROOT));
         out.put("data.schema.foreign_keys", Boolean.toString(schema.foreignKeys()));
         out.put("data.schema.sample_values", Integer.toString(schema.sampleValues()));
+        out.put("data.schema.values.enabled", Boolean.toString(schema.values().enabled()));
+        if (schema.values().enabled()) {
+            out.put("data.schema.values.min_similarity", Double.toString(schema.values().minSimilarity()));
+            out.put("data.schema.values.per_column", Integer.toString(schema.values().perColumn()));
+        }
+        out.put("data.schema.linking.enabled", Boolean.toString(schema.linking().enabled()));
+        if (schema.linking().enabled()) {
+            out.put("data.schema.linking.keep_whole_below_tokens", Integer.toString(schema.linking().keepWholeBelowTokens()));
+        }
         out.put("eval.max_new_tokens", Integer.toString(maxNewTokens));
         return out;
     }

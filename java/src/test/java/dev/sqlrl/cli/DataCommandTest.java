@@ -11,6 +11,7 @@ import dev.sqlrl.data.TestDatabases;
 import dev.sqlrl.data.TestResources;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,58 @@ class DataCommandTest {
         assertEquals(3, prompt.get("count").asInt());
         assertTrue(prompt.get("min").asDouble() > 100, "schema + question + chat markup: " + prompt);
         assertEquals("text2sql-v1", new ObjectMapper().readTree(run.out()).get("promptTemplate").asText());
+    }
+
+    @Test
+    void valuesReportsEachDatabasesIndexAndPromptsRecordRetrieval() throws Exception {
+        Path bird = TestDatabases.birdMini(temp);
+        Result text = run("data", "stats", "--data", bird.toString(), "--split", "dev", "--values");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("value indexes (built once, then read from the cache)"), text.out());
+        // names (4), countries (2), order dates stored as text (4)
+        assertTrue(text.out().matches("(?s).*\\n  shop\\.sqlite +10 +[0-9.]+ +[1-9][0-9]*\\n.*"), text.out());
+
+        Path model = Files.createDirectories(temp.resolve("model"));
+        Files.copy(TestResources.resource("data/tokenizer/tokenizer.json"), model.resolve("tokenizer.json"));
+        Files.copy(TestResources.resource("data/chat-templates/qwen2.5/tokenizer_config.json"), model.resolve("tokenizer_config.json"));
+        Result json = run("data", "stats", "--data", bird.toString(), "--split", "dev", "--tokenizer", model.toString(),
+                "--values", "--json");
+        assertEquals(0, json.code(), json.err());
+        JsonNode stats = new ObjectMapper().readTree(json.out());
+        assertEquals("text2sql-v1+values", stats.get("promptTemplate").asText());
+        assertEquals(10, stats.get("valueIndexes").get(0).get("values").asInt());
+    }
+
+    @Test
+    void linkOnTheSpiderSampleReachesTheRecallTargetsAndWritesALineAnExample() throws Exception {
+        Path out = temp.resolve("linked.jsonl");
+        Result run = run("data", "link", "--data", TestResources.spiderSample().toString(), "--split", "train",
+                "--out", out.toString());
+        assertEquals(0, run.code(), run.err());
+        System.out.println(run.out());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(1739, lines.size());
+        JsonNode first = new ObjectMapper().readTree(lines.getFirst());
+        assertEquals(List.of("index", "db_id", "tables", "columns", "values", "schema_tokens_full", "schema_tokens_pruned"),
+                iterable(first.fieldNames()));
+        assertEquals("flight_1", first.get("db_id").asText());
+        assertTrue(first.get("schema_tokens_pruned").asInt() <= first.get("schema_tokens_full").asInt(), first.toString());
+        // The targets: table recall >= 0.97, column recall >= 0.95, value recall >= 0.9, at a token reduction.
+        assertTrue(recall(run.out(), "table recall") >= 0.97, run.out());
+        assertTrue(recall(run.out(), "column recall") >= 0.95, run.out());
+        assertTrue(recall(run.out(), "value recall") >= 0.9, run.out());
+        assertTrue(recall(run.out(), "mean schema token reduction") >= 10, run.out());
+    }
+
+    private static double recall(String out, String label) {
+        String line = out.lines().filter(l -> l.startsWith(label)).findFirst().orElseThrow();
+        return Double.parseDouble(line.substring(label.length()).strip().split("[ %]")[0]);
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> names) {
+        List<String> out = new java.util.ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
     }
 
     @Test

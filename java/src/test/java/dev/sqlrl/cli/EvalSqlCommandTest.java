@@ -104,6 +104,44 @@ class EvalSqlCommandTest {
         assertTrue(unknownDb.err().contains(preds + ":1: db_id 'no_such_db'"), unknownDb.err());
     }
 
+    @Test
+    void officialGoldAndPredFilesScoreLikeTheirJsonLines() throws IOException {
+        Path gold = dir.resolve("gold.sql");
+        Path pred = dir.resolve("pred.sql");
+        // evaluation.py's layout: SQL<TAB>db_id; blank lines are skipped in both files.
+        Files.writeString(gold, "SELECT count(*) FROM Aircraft\tflight_1\n\nSELECT name FROM Aircraft ORDER BY distance DESC\tflight_1\n"
+                + "SELECT count(*) FROM Aircraft\tflight_1\n");
+        Files.writeString(pred, "SELECT count(*) FROM Aircraft\nSELECT name FROM Aircraft ORDER BY distance ASC\n\n"
+                + "SELECT count(*) FROM Aircrft\n");
+        Path out = dir.resolve("results.jsonl");
+        Result run = run("eval-sql", "--data", sample.toString(), "--gold", gold.toString(), "--pred", pred.toString(),
+                "--out", out.toString());
+        assertEquals(0, run.code(), run.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(3, lines.size());
+        assertScores(JSON.readTree(lines.get(0)), 1, 1, "easy", null);
+        assertScores(JSON.readTree(lines.get(1)), 0, 0, "easy", "wrong_result_order");
+        assertScores(JSON.readTree(lines.get(2)), 0, 0, "easy", "unknown_table");
+        assertEquals("SELECT count(*) FROM Aircrft", JSON.readTree(lines.get(2)).get("pred").asText());
+
+        Files.writeString(pred, "SELECT 1\n");
+        Result shorter = run("eval-sql", "--data", sample.toString(), "--gold", gold.toString(), "--pred", pred.toString(),
+                "--out", out.toString());
+        assertEquals(2, shorter.code());
+        assertEquals("sqlrl: " + pred + ": 1 predictions for 3 gold queries in " + gold + " (blank lines do not count)",
+                shorter.err().strip());
+
+        Files.writeString(gold, "SELECT 1 flight_1\n");
+        Result noTab = run("eval-sql", "--data", sample.toString(), "--gold", gold.toString(), "--pred", pred.toString(),
+                "--out", out.toString());
+        assertEquals(2, noTab.code());
+        assertEquals("sqlrl: " + gold + ":1: expected SQL<TAB>db_id", noTab.err().strip());
+
+        Result both = run("eval-sql", "--data", sample.toString(), "--gold", gold.toString(), "--pred", pred.toString(),
+                "--predictions", pred.toString(), "--out", out.toString());
+        assertEquals(2, both.code(), "JSON lines or the official files, not both");
+    }
+
     private static String line(String dbId, String gold, String predictionField) {
         return "{\"db_id\": \"" + dbId + "\", \"gold\": \"" + gold + "\", " + predictionField + "}";
     }

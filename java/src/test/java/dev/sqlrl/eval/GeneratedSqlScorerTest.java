@@ -151,6 +151,13 @@ class GeneratedSqlScorerTest {
             assertEquals(report.results().get(i).chosenPrediction(), predictions.get(i).predictions().getFirst());
             assertEquals(examples.get(i).question(), predictions.get(i).source().get("question").asText());
         }
+        List<PredictionRecord> official = OfficialSqlFiles.read(out.resolve(OfficialSqlFiles.GOLD), out.resolve(OfficialSqlFiles.PRED));
+        assertEquals(examples.size(), official.size(), "gold.sql and pred.sql for the official evaluator");
+        for (int i = 0; i < examples.size(); i++) {
+            assertEquals(examples.get(i).dbId(), official.get(i).dbId());
+            assertEquals(OfficialSqlFiles.oneLine(examples.get(i).goldSql()), official.get(i).gold());
+            assertEquals(OfficialSqlFiles.oneLine(report.results().get(i).chosenPrediction()), official.get(i).predictions().getFirst());
+        }
         List<String> results = Files.readAllLines(out.resolve(EvaluationFiles.RESULTS));
         assertEquals(examples.size(), results.size());
         for (int i = 0; i < results.size(); i++) {

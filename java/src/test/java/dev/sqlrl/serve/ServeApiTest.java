@@ -205,7 +205,7 @@ class ServeApiTest {
     @Test
     void databasesFromDataAndSingleFilesAreServedById() {
         var catalog = DatabaseCatalog.load(null, "dev", java.util.Map.of("mine", serve.database()),
-                dev.sqlrl.train.PromptSettings.defaults().schemaSerializer());
+                dev.sqlrl.train.PromptSettings.defaults().serializer());
         assertEquals(SqliteSchemaReader.read("mine", serve.database()), catalog.get("mine").schema());
         assertTrue(catalog.get("mine").sampleQuestions().isEmpty());
     }

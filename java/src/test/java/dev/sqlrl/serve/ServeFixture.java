@@ -64,7 +64,7 @@ public final class ServeFixture implements AutoCloseable {
         PromptSettings prompts = PromptSettings.defaults().withMaxNewTokens(MAX_NEW_TOKENS);
         ServedModel model = ServedModel.of("tiny", native_, tokenizer, setup.modelDir(), prompts);
         Path data = dir.resolve("data");
-        DatabaseCatalog catalog = DatabaseCatalog.load(data, CompanyDataset.TEST_SPLIT, files, prompts.schemaSerializer());
+        DatabaseCatalog catalog = DatabaseCatalog.load(data, CompanyDataset.TEST_SPLIT, files, prompts.serializer());
         return new ServeFixture(model, SqlServer.start(settings, model, catalog, System.err), data);
     }
 

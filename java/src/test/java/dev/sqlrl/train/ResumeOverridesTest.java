@@ -56,6 +56,7 @@ class ResumeOverridesTest {
         StageResult rest = TrainingStages.resume(Stage.SFT, run, List.of(), Long.MAX_VALUE);
         assertEquals(4, rest.state().step());
         assertEquals(4, rest.state().totalSteps());
+        assertFalse(Files.exists(run.resolve("samples.jsonl")), "SFT writes no samples, so it leaves no empty samples.jsonl");
     }
 
     @Test

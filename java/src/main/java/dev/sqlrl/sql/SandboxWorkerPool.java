@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,12 @@ import java.util.stream.Stream;
  * answered by the query's deadline plus {@link #WATCHDOG_SLACK_MILLIS} (the query counts as a
  * TIMEOUT); a worker that dies on a query (a crash, a native stack overflow) answers it with an
  * error; either way a replacement starts in the background, so callers never see the death.
- * Each worker's memory is capped: the JVM heap at {@link #WORKER_HEAP_MB} MiB and SQLite's own heap
- * (hard_heap_limit, which also bounds temporary storage, kept in memory) at {@link #SQLITE_HEAP_MB} MiB.
+ * Each worker's memory is capped: the JVM heap at {@link #WORKER_HEAP_MB} MiB, SQLite's own heap
+ * (hard_heap_limit) at {@link #SQLITE_HEAP_MB} MiB, and, where a POSIX shell can set it, the whole process's
+ * address space at {@link #WORKER_ADDRESS_SPACE_MB} MiB (RLIMIT_AS, as `ulimit -v`): sqlite-jdbc's build does not
+ * keep the memory statistics that hard_heap_limit needs, so on its own it did not stop an ephemeral DISTINCT index of
+ * 100 KB strings from growing a worker past 1 GiB within the deadline; under the address-space cap SQLite's
+ * allocation fails instead and the query ends as TOO_LARGE ("out of memory").
  * Thread-safe: one worker serves one query at a time; concurrent callers get their own workers.
  */
 final class SandboxWorkerPool implements AutoCloseable {
@@ -35,6 +40,9 @@ final class SandboxWorkerPool implements AutoCloseable {
     static final long WATCHDOG_SLACK_MILLIS = 500;
     static final int WORKER_HEAP_MB = 256;
     static final int SQLITE_HEAP_MB = 384;
+    /** The worker process's address-space cap; the JVM is started with small reservations so that it fits. */
+    static final int WORKER_ADDRESS_SPACE_MB = 1024;
+    private static final Path SHELL = Path.of("/bin/sh");
     /** A worker JVM that has not said it is ready by then is taken for broken (a loaded machine starts one in about a second). */
     private static final long STARTUP_TIMEOUT_MILLIS = 60_000;
 
@@ -110,6 +118,8 @@ final class SandboxWorkerPool implements AutoCloseable {
 
     private Worker startWorker() {
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        // glibc's per-thread malloc arenas each reserve 64 MiB of address space; two are plenty for one query at a time
+        builder.environment().put("MALLOC_ARENA_MAX", "2");
         Process process;
         try {
             process = builder.start();
@@ -145,6 +155,8 @@ final class SandboxWorkerPool implements AutoCloseable {
                 .collect(Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>(List.of(java,
                 "-Xmx" + WORKER_HEAP_MB + "m", "-XX:MaxMetaspaceSize=128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                // reservations small enough for the address-space cap (the defaults reserve a GiB of class space)
+                "-XX:CompressedClassSpaceSize=64m", "-XX:ReservedCodeCacheSize=48m",
                 "-Xshare:auto",
                 // a crash leaves no hs_err_pid*.log or core file, and the JVM no hsperfdata file in /tmp
                 "-XX:ErrorFile=/dev/null", "-XX:-CreateCoredumpOnCrash", "-XX:-UsePerfData",
@@ -156,6 +168,13 @@ final class SandboxWorkerPool implements AutoCloseable {
                 Long.toString(limits.instructionBudget()), Long.toString(limits.timeoutMillis()), Integer.toString(limits.maxRows()),
                 Long.toString(limits.maxResultBytes()), Integer.toString(limits.maxValueBytes()), Integer.toString(limits.maxSqlChars()),
                 Long.toString((long) SQLITE_HEAP_MB << 20)));
+        if (Files.isExecutable(SHELL)) {
+            // the shell sets the cap and replaces itself with the worker JVM: "$@" is the command above
+            List<String> capped = new ArrayList<>(List.of(SHELL.toString(), "-c",
+                    "ulimit -v " + ((long) WORKER_ADDRESS_SPACE_MB << 10) + " && exec \"$@\"", "sqlrl-sandbox-worker"));
+            capped.addAll(command);
+            return List.copyOf(capped);
+        }
         return List.copyOf(command);
     }
 

@@ -50,7 +50,7 @@ public final class DurableFiles {
         Path temp = null;
         try {
             Files.createDirectories(dir);
-            temp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            temp = dir.resolve(randomName("." + target.getFileName() + ".", ".tmp"));
             filler.fill(temp);
             syncFile(temp);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -65,24 +65,31 @@ public final class DurableFiles {
 
     /** A new empty hidden file in {@code dir}, named {@code prefix} + a random part + ".tmp", with the usual permissions. */
     public static Path newTempFile(Path dir, String prefix) throws IOException {
+        return createFresh(dir, prefix, ".tmp", Files::createFile);
+    }
+
+    /** A new empty folder in {@code dir}, named {@code prefix} + a random part, with the usual permissions. */
+    public static Path newTempDirectory(Path dir, String prefix) throws IOException {
+        return createFresh(dir, prefix, "", Files::createDirectory);
+    }
+
+    private interface Creator {
+        Path create(Path path, java.nio.file.attribute.FileAttribute<?>... attributes) throws IOException;
+    }
+
+    /** Creates {@code dir/prefix<random>suffix}, trying another name while one exists (no attributes: the umask's modes). */
+    private static Path createFresh(Path dir, String prefix, String suffix, Creator creator) throws IOException {
         while (true) {
             try {
-                return Files.createFile(dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp"));
+                return creator.create(dir.resolve(randomName(prefix, suffix)));
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 // another name
             }
         }
     }
 
-    /** A new empty folder in {@code dir}, named {@code prefix} + a random part, with the usual permissions. */
-    public static Path newTempDirectory(Path dir, String prefix) throws IOException {
-        while (true) {
-            try {
-                return Files.createDirectory(dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36)));
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                // another name
-            }
-        }
+    private static String randomName(String prefix, String suffix) {
+        return prefix + Long.toUnsignedString(RANDOM.nextLong(), 36) + suffix;
     }
 
     public static void syncFile(Path file) throws IOException {

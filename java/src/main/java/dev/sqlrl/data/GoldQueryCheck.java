@@ -2,6 +2,7 @@ package dev.sqlrl.data;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sqlrl.DurableFiles;
 import dev.sqlrl.bindings.NativeLibrary;
 import dev.sqlrl.sql.ExecutionResult;
 import dev.sqlrl.sql.SandboxLimits;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -118,11 +118,8 @@ public final class GoldQueryCheck {
         List<CachedFailure> cached = failures.stream()
                 .map(f -> new CachedFailure(examples.indexOf(f.example()), f.error())).toList();
         try {
-            Files.createDirectories(file.getParent());
-            Path temp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-            JSON.writeValue(temp.toFile(), cached);
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
+            DurableFiles.writeAtomically(file, temp -> JSON.writeValue(temp.toFile(), cached));
+        } catch (RuntimeException e) {
             // the cache only saves time; a read-only cache folder must not stop training
         }
     }

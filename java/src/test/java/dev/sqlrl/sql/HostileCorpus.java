@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -30,7 +31,21 @@ final class HostileCorpus {
         }
     }
 
+    /** The budgets both attack corpora run under: a 1 s deadline, 10,000 rows, 16 MiB of results. */
+    static final SandboxLimits LIMITS = new SandboxLimits(50_000_000L, 1_000, 10_000, 16L << 20, 256 << 10, 100_000);
+
     private HostileCorpus() {}
+
+    /**
+     * A copy of Spider's flight_1 in {@code folder}, as writable as a user's own database: the sandbox must protect
+     * it, not the file's mode.
+     */
+    static Path writableFlightDatabase(Path folder) throws IOException {
+        Path database = folder.resolve("flight_1.sqlite");
+        Files.copy(SpiderSample.database("flight_1"), database, StandardCopyOption.REPLACE_EXISTING);
+        database.toFile().setWritable(true);
+        return database;
+    }
 
     /**
      * The entries of {@code resource}; ${dir} becomes {@code folder}; repeat = {text, times, close?}

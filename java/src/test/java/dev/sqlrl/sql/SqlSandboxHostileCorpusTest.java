@@ -8,7 +8,6 @@ import dev.sqlrl.sql.HostileCorpus.HostileQuery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SqlSandboxHostileCorpusTest {
 
-    private static final SandboxLimits LIMITS = new SandboxLimits(50_000_000L, 1_000, 10_000, 16L << 20, 256 << 10, 100_000);
+    private static final SandboxLimits LIMITS = HostileCorpus.LIMITS;
     /** Past the 1 s deadline: generous, as other work on a 2-core CI runner delays the deadline's check (issue 17: 750 ms was too tight). */
     private static final long SLACK_MILLIS = 2_000;
     private static final long HEAP_BOUND_BYTES = 768L << 20;
@@ -48,9 +47,7 @@ class SqlSandboxHostileCorpusTest {
 
     @BeforeAll
     static void copyDatabase() throws IOException {
-        database = folder.resolve("flight_1.sqlite");
-        Files.copy(SpiderSample.database("flight_1"), database, StandardCopyOption.REPLACE_EXISTING);
-        database.toFile().setWritable(true); // as writable as a user's own database: the sandbox must protect it
+        database = HostileCorpus.writableFlightDatabase(folder);
         sandbox = new SqlSandbox(LIMITS, 2);
         // Load the driver (it unpacks its native library into the temp folder once) before taking stock.
         assertTrue(sandbox.execute(database, "SELECT 1").isSuccess());

@@ -8,7 +8,6 @@ import dev.sqlrl.sql.HostileCorpus.HostileQuery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SqlSandboxRedTeamTest {
 
-    private static final SandboxLimits LIMITS = new SandboxLimits(50_000_000L, 1_000, 10_000, 16L << 20, 256 << 10, 100_000);
+    private static final SandboxLimits LIMITS = HostileCorpus.LIMITS;
     /** The watchdog's slack (500 ms) plus starting a replacement worker on a loaded 2-core machine. */
     private static final long SLACK_MILLIS = 2_000;
     /** JVM heap 256 MiB + SQLite heap 384 MiB + the JVM's own code, metaspace and stacks. */
@@ -52,9 +51,7 @@ class SqlSandboxRedTeamTest {
 
     @BeforeAll
     static void copyDatabase() throws IOException {
-        database = folder.resolve("flight_1.sqlite");
-        Files.copy(SpiderSample.database("flight_1"), database, StandardCopyOption.REPLACE_EXISTING);
-        database.toFile().setWritable(true);
+        database = HostileCorpus.writableFlightDatabase(folder);
         sandbox = new SqlSandbox(LIMITS, 2);
         assertTrue(sandbox.execute(database, "SELECT 1").isSuccess());
         originalHash = HostileCorpus.sha256(database);

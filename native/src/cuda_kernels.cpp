@@ -13,6 +13,9 @@
 
 namespace sqlrl::cuda_kernels {
 
+static_assert(kGemvMaxRows == SQLRL_CUDA_NF4_GEMV_MAX_M && kGemvBlock == SQLRL_CUDA_NF4_BLOCK,
+              "nf4_gemv_shape.h must state the kernel's own limits");
+
 namespace {
 void check_launch(cudaError_t status, const char* what) {
   if (status == cudaSuccess) return;

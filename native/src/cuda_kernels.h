@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "nf4_gemv_shape.h"
+
 namespace sqlrl::cuda_kernels {
 
 // Where the absmax of an NF4 weight lives: plain fp32, or double-quantized (codes + scales + offset).
@@ -24,12 +26,9 @@ constexpr bool available() {
 #endif
 }
 
-// Largest row count the fused GEMV takes (SQLRL_CUDA_NF4_GEMV_MAX_M).
-constexpr int64_t kGemvMaxRows = 16;
-
 // The dense bf16 [rows, cols] weight of NF4 codes, bit-identical to the CPU codec's values rounded to bf16.
 at::Tensor nf4_dequantize_bf16(const at::Tensor& codes, const Nf4Absmax& absmax, int64_t rows, int64_t cols);
-// y [m, n_out] = x [m, k] @ W^T for bf16 x with m <= kGemvMaxRows, W the NF4 weight [n_out, k].
+// y [m, n_out] = x [m, k] @ W^T for bf16 x where gemv_accepts(m, k), W the NF4 weight [n_out, k].
 at::Tensor nf4_gemv_bf16(const at::Tensor& x, const at::Tensor& codes, const Nf4Absmax& absmax, int64_t n_out);
 // One token per row of fp32 or bf16 logits [rows, vocab] on the device: int64 tokens and fp32 log-probs,
 // drawn with Philox keyed by (seed, row, step) (see native/cuda/sqlrl_cuda_kernels.h for the semantics).

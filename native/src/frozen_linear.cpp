@@ -95,7 +95,7 @@ FrozenLinear FrozenLinear::random(int64_t out_features, int64_t in_features, int
 at::Tensor FrozenLinear::apply(const at::Tensor& x, const at::Tensor& bias) const {
   // The fused kernel has no autograd: only where no gradient has to flow back to x (decode, reference passes).
   bool fused = !held_dense_.defined() && mode_ == SQLRL_WEIGHTS_NF4 && cuda_kernels::available() && codes_.is_cuda() &&
-               x.numel() / in_features_ <= cuda_kernels::kGemvMaxRows &&
+               cuda_kernels::gemv_accepts(x.numel() / in_features_, in_features_) &&
                !(c10::GradMode::is_enabled() && x.requires_grad());
   if (!fused) return bias.defined() ? at::linear(x, dense(), bias) : at::linear(x, dense());
   at::Tensor y = cuda_kernels::nf4_gemv_bf16(x.reshape({-1, in_features_}), codes_, kernel_absmax(), out_features_)

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <random>
 
+#include "nf4_gemv_shape.h"
 #include "nf4_codec.h"
 #include "test_harness.h"
 
@@ -123,4 +124,16 @@ TEST(dynamic8_dequantize_is_code_times_block_absmax_plus_offset_with_a_short_las
   for (int i = 0; i < 5; ++i) CHECK_MSG(out[i] == expected[i], "element " << i << ": " << out[i] << " vs " << expected[i]);
   CHECK(sqlrl_dynamic8_dequantize(codes.data(), 5, 0, map.data(), block_absmax, 0.0, out.data()) ==
         SQLRL_ERR_INVALID_ARGUMENT);
+}
+
+// nf4_gemv.cu rejects a k that is not a whole number of 64-value blocks; FrozenLinear must take the
+// dequantize + GEMM path for such layers (the fixtures' intermediate size 176) instead of throwing.
+TEST(fused_gemv_takes_only_shapes_the_kernel_accepts) {
+  using sqlrl::cuda_kernels::gemv_accepts;
+  CHECK(gemv_accepts(1, 128));
+  CHECK(gemv_accepts(sqlrl::cuda_kernels::kGemvMaxRows, 4096));
+  CHECK(!gemv_accepts(1, 176));
+  CHECK(!gemv_accepts(1, 32));
+  CHECK(!gemv_accepts(0, 128));
+  CHECK(!gemv_accepts(sqlrl::cuda_kernels::kGemvMaxRows + 1, 128));
 }

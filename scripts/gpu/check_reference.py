@@ -19,6 +19,7 @@ import math
 import struct
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # weights -> (bound, compare with the HF reference (True) or with this binary's CPU run (False))
@@ -64,64 +65,76 @@ def relative_l2(got, want):
     return math.sqrt(diff / norm) if norm > 0 else math.sqrt(diff)
 
 
+def logprob_check(java, jar, out, device_under_test, model, ref, seqs, weights, bound, against_reference, adapter, key):
+    def run(device):
+        target = out / f"{model.name}-{weights}-{'adapter' if adapter else 'base'}-{device}.json"
+        args = ["logprobs", "--model", str(model), "--device", device, "--weights", weights,
+                "--input", str(seqs), "--out", str(target)]
+        if adapter:
+            args += ["--adapter", str(model / "adapter")]
+        sqlrl(java, jar, *args)
+        return json.loads(target.read_text())["logprobs"]
+    try:
+        expected = ref[key] if against_reference else run("cpu")
+        error = max_abs(run(device_under_test), expected)
+        passed = error <= bound
+    except Exception as e:  # a failed run is a failed check, with its reason
+        error, passed = str(e), False
+    return {"model": model.name, "check": f"logprobs (max abs) {weights} {'adapter' if adapter else 'base'} vs "
+            + ("HF reference" if against_reference else "CPU " + weights), "error": error, "bound": bound, "passed": passed}
+
+
+def gradient_check(java, jar, out, device_under_test, model, seqs):
+    grads = out / f"{model.name}-lora-grads.safetensors"
+    try:
+        sqlrl(java, jar, "logprobs", "--model", str(model), "--adapter", str(model / "adapter"), "--device",
+              device_under_test, "--weights", "fp32", "--input", str(seqs), "--out",
+              str(out / f"{model.name}-grads-logprobs.json"), "--lora-grads-out", str(grads))
+        want = read_f32_safetensors(model / "adapter_grads.safetensors")
+        got = read_f32_safetensors(grads)
+        if set(got) != set(want):
+            raise ValueError(f"tensor names differ: {sorted(set(got) ^ set(want))}")
+        error = max(relative_l2(got[name], want[name]) for name in want)
+        passed = error <= 1e-4
+    except Exception as e:
+        error, passed = str(e), False
+    return {"model": model.name, "check": "LoRA gradients fp32 vs HF reference (max relative L2)",
+            "error": error, "bound": 1e-4, "passed": passed}
+
+
+def greedy_check(java, jar, device_under_test, model, i, prompt, want):
+    try:
+        line = sqlrl(java, jar, "generate", "--model", str(model), "--device", device_under_test, "--weights", "fp32",
+                     "--token-ids", ",".join(map(str, prompt)), "--greedy", "--max-new-tokens", str(len(want)),
+                     "--ignore-eos", "--json").strip().splitlines()[-1]
+        got = json.loads(line)["tokens"]
+        passed = got == want
+    except Exception as e:
+        got, passed = str(e), False
+    return {"model": model.name, "check": f"greedy prompt {i} fp32", "got": got, "want": want, "passed": passed}
+
+
 def main():
     java, jar, reference_root, out_dir = sys.argv[1:5]
     device_under_test = sys.argv[5] if len(sys.argv) > 5 else "cuda"
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    results, ok = [], True
+    # Every check is its own JVM (CUDA start-up included): run them side by side, results in a fixed order.
+    checks = []
     for model in sorted(p for p in Path(reference_root).iterdir() if (p / "reference.json").is_file()):
         ref = json.loads((model / "reference.json").read_text())
         seqs = out / f"{model.name}-seqs.json"
         seqs.write_text(json.dumps({"sequences": ref["sequences"], "prompt_lens": ref["prompt_lens"]}))
         for weights, (bound, against_reference) in CHECKS.items():
             for adapter, key in ((True, "completion_logprobs_with_adapter"), (False, "completion_logprobs_without_adapter")):
-                def run(device):
-                    target = out / f"{model.name}-{weights}-{'adapter' if adapter else 'base'}-{device}.json"
-                    args = ["logprobs", "--model", str(model), "--device", device, "--weights", weights,
-                            "--input", str(seqs), "--out", str(target)]
-                    if adapter:
-                        args += ["--adapter", str(model / "adapter")]
-                    sqlrl(java, jar, *args)
-                    return json.loads(target.read_text())["logprobs"]
-                try:
-                    expected = ref[key] if against_reference else run("cpu")
-                    error = max_abs(run(device_under_test), expected)
-                    passed = error <= bound
-                except Exception as e:  # a failed run is a failed check, with its reason
-                    error, passed = str(e), False
-                ok &= passed
-                results.append({"model": model.name, "check": f"logprobs (max abs) {weights} {'adapter' if adapter else 'base'} vs "
-                                         + ("HF reference" if against_reference else "CPU " + weights),
-                                "error": error, "bound": bound, "passed": passed})
-        grads = out / f"{model.name}-lora-grads.safetensors"
-        try:
-            sqlrl(java, jar, "logprobs", "--model", str(model), "--adapter", str(model / "adapter"), "--device",
-                  device_under_test, "--weights", "fp32", "--input", str(seqs), "--out",
-                  str(out / f"{model.name}-grads-logprobs.json"), "--lora-grads-out", str(grads))
-            want = read_f32_safetensors(model / "adapter_grads.safetensors")
-            got = read_f32_safetensors(grads)
-            if set(got) != set(want):
-                raise ValueError(f"tensor names differ: {sorted(set(got) ^ set(want))}")
-            error = max(relative_l2(got[name], want[name]) for name in want)
-            passed = error <= 1e-4
-        except Exception as e:
-            error, passed = str(e), False
-        ok &= passed
-        results.append({"model": model.name, "check": "LoRA gradients fp32 vs HF reference (max relative L2)",
-                        "error": error, "bound": 1e-4, "passed": passed})
+                checks.append(lambda m=model, r=ref, s=seqs, w=weights, b=bound, a=against_reference, ad=adapter, k=key:
+                              logprob_check(java, jar, out, device_under_test, m, r, s, w, b, a, ad, k))
+        checks.append(lambda m=model, s=seqs: gradient_check(java, jar, out, device_under_test, m, s))
         for i, (prompt, want) in enumerate(zip(ref["prompts"], ref["greedy"])):
-            try:
-                line = sqlrl(java, jar, "generate", "--model", str(model), "--device", device_under_test, "--weights", "fp32",
-                             "--token-ids", ",".join(map(str, prompt)), "--greedy", "--max-new-tokens", str(len(want)),
-                             "--ignore-eos", "--json").strip().splitlines()[-1]
-                got = json.loads(line)["tokens"]
-                passed = got == want
-            except Exception as e:
-                got, passed = str(e), False
-            ok &= passed
-            results.append({"model": model.name, "check": f"greedy prompt {i} fp32", "got": got, "want": want,
-                            "passed": passed})
+            checks.append(lambda m=model, i=i, p=prompt, w=want: greedy_check(java, jar, device_under_test, m, i, p, w))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda check: check(), checks))
+    ok = all(r["passed"] for r in results)
     (out / "reference-check.json").write_text(json.dumps(results, indent=1))
     for r in results:
         detail = f"{r['error']} (bound {r['bound']})" if "bound" in r else f"tokens {r['got']}"

@@ -68,8 +68,11 @@ phase_build() {
       -o "$build/native/cuda/sqlrl_cuda_kernel_tests"
     return 1
   fi
-  cmake --build "$build" -j "$(nproc)" --target sqlrl_cuda_kernel_tests || return 1
-  cmake --build "$build" -j "$(nproc)" --target sqlrl sqlrl_native_tests || return 1
+  # One build, keeping going past a failure: the kernel tests still come out if libsqlrl does not compile.
+  local keep_going=(); [ ${#generator[@]} -gt 0 ] && keep_going=(-- -k 0)
+  cmake --build "$build" -j "$(nproc)" --target sqlrl_cuda_kernel_tests sqlrl sqlrl_native_tests "${keep_going[@]}"
+  [ -x "$build/native/cuda/sqlrl_cuda_kernel_tests" ] || { echo "device-check: the kernel tests did not build"; return 1; }
+  [ -f "$build/libsqlrl.so" ] || { echo "device-check: libsqlrl did not build"; return 1; }
   echo "libsqlrl's libtorch libraries:"
   readelf -d "$build/libsqlrl.so" | grep -E 'NEEDED.*(torch|c10|cuda)'
   readelf -d "$build/libsqlrl.so" | grep -q 'libtorch_cuda' || { echo "device-check: libsqlrl does not link libtorch_cuda"; return 1; }

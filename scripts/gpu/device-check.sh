@@ -151,19 +151,19 @@ run() {
 profile=${SQLRL_CHECK_PROFILE:-first}
 echo "device-check ($profile profile) at $(date -u +%FT%TZ), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   | tee -a "$logs/summary.txt"
-run env 40 env
+run env 30 env
 if [ "$profile" = first ] || [ ! -f "$build/libsqlrl.so" ]; then
-  run build 190 build
+  run build 180 build
 fi
 if [ "$profile" = first ]; then
   # Correctness at once: the kernel tests, the fixtures and the interoperability check use little of the GPU.
   run kernels 60 kernels & k=$!
-  run reference 120 reference & r=$!
-  run interop 120 interop & i=$!
+  run reference 110 reference & r=$!
+  run interop 110 interop & i=$!
   wait $k $r $i
-  run sample-7b 90 sample qwen2.5-7b
-  run sample-0.5b 50 sample qwen2.5-0.5b
-  run train-7b 90 train qwen2.5-7b
+  run sample-7b 85 sample qwen2.5-7b
+  run sample-0.5b 45 sample qwen2.5-0.5b
+  run train-7b 85 train qwen2.5-7b
 else
   run sanitizer 240 sanitizer
   run kernel-bench 60 kernel-bench

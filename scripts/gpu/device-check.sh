@@ -11,7 +11,8 @@
 #   sample-7b, sample-0.5b, train-7b   `sqlrl bench` at the issue's settings (7B first: its number
 #              survives a cut)
 # The second profile (SQLRL_CHECK_PROFILE=second, for the next window; needs the build of the first on a
-# warm machine or builds again): compute-sanitizer, kernel micro-benchmarks, 1.5B sampling, a GRPO step.
+# warm machine or builds again): compute-sanitizer memcheck, kernel micro-benchmarks, 1.5B sampling, 7B
+# sampling from dense bf16 weights, 1.5B and 0.5B update steps, a 7B GRPO step.
 # Results: $OUT/summary.txt (one line per phase) and $OUT/device-check.tgz (every log and JSON), both
 # rewritten after each phase so that a cut run still returns what it finished. Two files: the device tool
 # returns at most 8.
@@ -96,6 +97,12 @@ phase_sample() {
     --repeats "${2:-2}" --json > "$logs/bench-sample-$1.json"
 }
 
+# The same with model.dense_sampling: a bf16 copy of the weights held for the call.
+phase_sample_dense() {
+  sqlrl bench sample --shape "$1" --weights nf4 --batch 64 --prompt-len 384 --new-tokens 256 --lora-rank 16 \
+    --repeats 2 --dense-sampling --json > "$logs/bench-sample-dense-$1.json"
+}
+
 phase_train() {
   sqlrl bench train-step --shape "$1" --weights nf4 --batch 64 --micro-batch 8 --prompt-len 384 \
     --completion-len 256 --lora-rank 16 --steps "${2:-2}" --json > "$logs/bench-train-$1.json"
@@ -108,7 +115,7 @@ phase_grpo() {
 
 phase_sanitizer() {
   local code=0
-  for tool in memcheck racecheck; do
+  for tool in memcheck; do
     compute-sanitizer --tool "$tool" --error-exitcode 9 "$build/native/cuda/sqlrl_cuda_kernel_tests" \
       > "$logs/sanitizer-$tool.txt" 2>&1 || code=1
     tail -3 "$logs/sanitizer-$tool.txt"
@@ -165,10 +172,13 @@ if [ "$profile" = first ]; then
   run sample-0.5b 45 sample qwen2.5-0.5b
   run train-7b 85 train qwen2.5-7b
 else
-  run sanitizer 240 sanitizer
-  run kernel-bench 60 kernel-bench
-  run sample-1.5b 60 sample qwen2.5-1.5b
-  run grpo-1.5b 120 grpo qwen2.5-1.5b
+  run sanitizer 120 sanitizer
+  run kernel-bench 45 kernel-bench
+  run sample-1.5b 50 sample qwen2.5-1.5b
+  run dense-7b 50 sample_dense qwen2.5-7b
+  run train-1.5b 45 train qwen2.5-1.5b
+  run train-0.5b 40 train qwen2.5-0.5b
+  run grpo-7b 100 grpo qwen2.5-7b
 fi
 echo "device-check done at $(date -u +%FT%TZ)" | tee -a "$logs/summary.txt"
 pack

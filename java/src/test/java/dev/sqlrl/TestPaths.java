@@ -19,8 +19,13 @@ public final class TestPaths {
         return p;
     }
 
+    /**
+     * A reference fixture: ../shared/reference/MODEL (Qwen2, Llama 2) or, for the model families made later by
+     * scripts/reference/make_family_fixtures.py, the repository's testdata/reference/MODEL.
+     */
     public static Path reference(String model) {
-        return shared().resolve("reference").resolve(model);
+        Path inRepo = Path.of(System.getProperty("sqlrl.testdata.dir", "../testdata")).resolve("reference").resolve(model);
+        return Files.isDirectory(inRepo) ? inRepo : shared().resolve("reference").resolve(model);
     }
 
     /** shared/spider-sample (tables.json, database/, official_labels.jsonl). */

@@ -39,9 +39,6 @@ sqlrl_cuda_nf4_absmax launcher_absmax(const Nf4Absmax& absmax) {
 }
 
 uint16_t* bf16_bits(at::Tensor& t) { return reinterpret_cast<uint16_t*>(t.data_ptr<at::BFloat16>()); }
-const uint16_t* bf16_bits(const at::Tensor& t) {
-  return reinterpret_cast<const uint16_t*>(t.data_ptr<at::BFloat16>());
-}
 }  // namespace
 
 at::Tensor nf4_dequantize_bf16(const at::Tensor& codes, const Nf4Absmax& absmax, int64_t rows, int64_t cols) {

@@ -45,7 +45,7 @@ phase_env() {
   rm -rf "$app" && mkdir -p "$app"
   python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' \
     "$run_dir/sqlrl-gpu-run.tar.xz" "$app" || return 1
-  sqlrl --version
+  echo "archive made from commit $(cat "$app/commit.txt" 2>/dev/null || echo unknown)"
 }
 
 torch_cxx_standard() {
@@ -77,6 +77,7 @@ phase_build() {
   echo "libsqlrl's libtorch libraries:"
   readelf -d "$build/libsqlrl.so" | grep -E 'NEEDED.*(torch|c10|cuda)'
   readelf -d "$build/libsqlrl.so" | grep -q 'libtorch_cuda' || { echo "device-check: libsqlrl does not link libtorch_cuda"; return 1; }
+  sqlrl --version
 }
 
 phase_kernels() { "$build/native/cuda/sqlrl_cuda_kernel_tests"; }
@@ -132,6 +133,7 @@ if [ "${1:-}" = --phase ]; then
 fi
 
 # ---- the driver -----------------------------------------------------------------------------------------
+rm -rf "$logs"  # a warm machine keeps /tmp: no figures from an earlier call
 mkdir -p "$out" "$logs"
 : > "$logs/summary.txt"
 pack() {  # under a lock: the check phases run side by side
@@ -156,7 +158,8 @@ run() {
   return $code
 }
 profile=${SQLRL_CHECK_PROFILE:-first}
-echo "device-check ($profile profile) at $(date -u +%FT%TZ), commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+# The device tool copies the working tree, not the history: the commit comes from the archive (env phase).
+echo "device-check ($profile profile) at $(date -u +%FT%TZ)" \
   | tee -a "$logs/summary.txt"
 run env 30 env
 if [ "$profile" = first ] || [ ! -f "$build/libsqlrl.so" ]; then

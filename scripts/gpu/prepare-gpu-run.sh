@@ -71,6 +71,7 @@ else
   echo "prepare-gpu-run: no fixtures or no CPU libsqlrl ($native_lib): the GPU run will fail its interoperability check" >&2
 fi
 echo "$modules" > "$stage/jre-modules.txt"
+(cd "$root" && git describe --always --dirty) > "$stage/commit.txt"
 "$stage/jre/bin/java" -version 2>&1 | head -1
 
 mkdir -p "$out"

@@ -100,6 +100,15 @@ SQLRL_API int32_t sqlrl_set_num_threads(int32_t threads);
  */
 SQLRL_API int32_t sqlrl_device_copy_bandwidth(int32_t device, int64_t bytes, int32_t repeats,
                                               double* out_bytes_per_second);
+/*
+ * Counts the ATen operators dispatched in this process through libtorch's RecordFunction (every thread;
+ * outermost calls only, not the operators they call in turn): the host-side cost of a call, which bounds
+ * small-batch decode on a GPU, measurable on any backend. start resets the count and begins; stop ends
+ * counting and writes the count since start. stop without start, or a second start, is SQLRL_ERR_STATE.
+ * Counting slows every operator a little: for op counts, not for timing.
+ */
+SQLRL_API int32_t sqlrl_op_count_start(void);
+SQLRL_API int32_t sqlrl_op_count_stop(int64_t* out_ops);
 
 /* ---- NF4 (bitsandbytes layout), exposed for tests and tools ---- */
 

@@ -217,3 +217,24 @@ TEST(memory_stats_count_weights_and_lora_state) {
   int64_t lora_values = spec.layers * (4 * 32 + 32 * 4 + 4 * 32 + 16 * 4);  // q: A [4,32], B [32,4]; v: B [16,4]
   CHECK(stats[SQLRL_MEM_LORA_BYTES] == lora_values * 4 * 4);  // value, grad, m, v
 }
+
+// The op counter sees every ATen operator of a forward pass, and a longer pass dispatches more of them.
+TEST(op_count_counts_the_operators_of_a_forward_pass) {
+  TinyModel model(TinySpec{});
+  auto count = [&](int length) {
+    Packed batch = Packed::of(random_sequences(1, length, length, 97, 5));
+    CHECK_OK(sqlrl_op_count_start());
+    model.logits(batch);
+    int64_t ops = -1;
+    CHECK_OK(sqlrl_op_count_stop(&ops));
+    return ops;
+  };
+  int64_t once = count(4);
+  CHECK_MSG(once > 10 * TinySpec{}.layers, "a forward pass of " << TinySpec{}.layers << " layers counted " << once << " ops");
+  CHECK_MSG(count(4) == once, "the same pass counts the same");
+  int64_t ignored = 0;
+  CHECK(sqlrl_op_count_stop(&ignored) == SQLRL_ERR_STATE);
+  CHECK_OK(sqlrl_op_count_start());
+  CHECK(sqlrl_op_count_start() == SQLRL_ERR_STATE);
+  CHECK_OK(sqlrl_op_count_stop(&ignored));
+}

@@ -65,6 +65,9 @@ final class BenchSampleCommand extends ModelBenchCommand {
         result.put("decode_ms_per_step", r.decodeSecondsPerStep() * 1e3);
         result.put("total_s", r.totalSeconds());
         result.put("device_peak_bytes", r.devicePeakBytes());
+        result.put("layers", model.config().numLayers());
+        result.put("aten_ops_per_decode_step", r.opsPerDecodeStep());
+        result.put("aten_ops_per_layer", (double) r.opsPerDecodeStep() / model.config().numLayers());
         DecodeRoofline roof = r.roofline();
         ObjectNode roofline = result.putObject("roofline");
         roofline.put("bytes_per_decode_step", roof.bytesPerStep());
@@ -80,9 +83,10 @@ final class BenchSampleCommand extends ModelBenchCommand {
     void printSummary(ObjectNode r) {
         JsonNode roof = r.get("roofline");
         System.out.printf("sample %s %s: %,.0f tokens/s (%d x %d new tokens), prefill %.1f ms, decode %.2f ms/step"
-                        + " (roofline %.2f ms: %.0f%%), %s%n",
+                        + " (roofline %.2f ms: %.0f%%), %,d ATen ops per step (%.0f per layer), %s%n",
                 r.get("shape").asText(), r.get("weights").asText(), r.get("tokens_per_s").asDouble(), batch, newTokens,
                 r.get("prefill_ms").asDouble(), r.get("decode_ms_per_step").asDouble(), roof.get("ms_per_decode_step").asDouble(),
-                100 * roof.get("fraction_of_roofline").asDouble(), peak(r));
+                100 * roof.get("fraction_of_roofline").asDouble(), r.get("aten_ops_per_decode_step").asLong(),
+                r.get("aten_ops_per_layer").asDouble(), peak(r));
     }
 }

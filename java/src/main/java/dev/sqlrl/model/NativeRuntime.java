@@ -1,6 +1,7 @@
 package dev.sqlrl.model;
 
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.sqlrl.bindings.SqlrlNative;
 import java.lang.foreign.Arena;
@@ -30,6 +31,23 @@ public final class NativeRuntime {
             MemorySegment out = arena.allocate(JAVA_DOUBLE);
             NativeModel.check("sqlrl_device_copy_bandwidth", SqlrlNative.deviceCopyBandwidth(device.code, bytes, repeats, out));
             return out.get(JAVA_DOUBLE, 0);
+        }
+    }
+
+    /**
+     * ATen operators that libsqlrl dispatches while `work` runs (every thread; sqlrl_op_count_*): the host-side
+     * cost of a call. Not for timing: counting slows each operator a little.
+     */
+    public static long countOps(Runnable work) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_LONG);
+            NativeModel.check("sqlrl_op_count_start", SqlrlNative.opCountStart());
+            try {
+                work.run();
+            } finally {
+                NativeModel.check("sqlrl_op_count_stop", SqlrlNative.opCountStop(out));
+            }
+            return out.get(JAVA_LONG, 0);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.sqlrl.perf;
 
 import dev.sqlrl.model.Completion;
 import dev.sqlrl.model.NativeModel;
+import dev.sqlrl.model.NativeRuntime;
 import dev.sqlrl.model.SamplingParams;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -10,7 +11,9 @@ import java.util.function.Consumer;
 /**
  * Times batched sampling the way GRPO samples: `batch` rows = prompts x samplesPerPrompt, random prompt
  * ids of promptLen tokens, no stop ids (every row runs newTokens). Prefill is timed on its own (a run
- * of one new token), so a decode step's time is (full run - prefill run) / (newTokens - 1).
+ * of one new token), so a decode step's time is (full run - prefill run) / (newTokens - 1). The ATen operators
+ * of one decode step (what bounds small-batch decode on a GPU: each is a host dispatch and a launch) are counted
+ * as the difference between runs of 3 and 2 new tokens.
  */
 public final class SamplingBenchmark {
     public record Settings(int batch, int samplesPerPrompt, int promptLen, int newTokens, double temperature,
@@ -32,7 +35,7 @@ public final class SamplingBenchmark {
 
     /** Times are medians over the repeats. */
     public record Result(double prefillSeconds, double decodeSecondsPerStep, double totalSeconds, long generatedTokens,
-                         double tokensPerSecond, DecodeRoofline roofline, long devicePeakBytes) {
+                         double tokensPerSecond, DecodeRoofline roofline, long devicePeakBytes, long opsPerDecodeStep) {
         /** Roofline time of a decode step over its measured time (1 = at the bandwidth limit). */
         public double fractionOfRoofline() {
             return roofline.secondsPerStep() / decodeSecondsPerStep;
@@ -67,8 +70,11 @@ public final class SamplingBenchmark {
         // Rows attend the prompt plus, on average, half the new tokens during decode.
         double context = settings.promptLen() + settings.newTokens() / 2.0;
         DecodeRoofline roofline = DecodeRoofline.of(model, settings.batch(), context, kvBytesPerValue, bandwidthBytesPerSecond);
+        long devicePeak = model.memory().devicePeak();
+        long opsPerStep = NativeRuntime.countOps(() -> generate(model, prompts, settings, 3, adapters))
+                - NativeRuntime.countOps(() -> generate(model, prompts, settings, 2, adapters));
         return new Result(prefillSeconds, decodeStep, totalSeconds, generated, generated / totalSeconds, roofline,
-                model.memory().devicePeak());
+                devicePeak, opsPerStep);
     }
 
     private static List<Completion> generate(NativeModel model, int[][] prompts, Settings s, int newTokens, boolean adapters) {

@@ -48,6 +48,11 @@ class BenchCommandTest {
         assertEquals(roof.get("ms_per_decode_step").asDouble() / r.get("decode_ms_per_step").asDouble(),
                 roof.get("fraction_of_roofline").asDouble(), 1e-9);
         assertTrue(r.get("process_peak_rss_bytes").asLong() > 0);
+        // Every layer dispatches its norms, 7 projections with LoRA, RoPE and attention: well over 20 ops.
+        assertEquals(4, r.get("layers").asInt());
+        long ops = r.get("aten_ops_per_decode_step").asLong();
+        assertTrue(ops > 4 * 20, "ops per decode step: " + ops);
+        assertEquals((double) ops / 4, r.get("aten_ops_per_layer").asDouble(), 1e-9);
         assertFalse(r.has("hf_baseline"), "tiny has no measured baseline");
         assertTrue(res.out().contains("tokens/s"), res.out());
     }

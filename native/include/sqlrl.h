@@ -205,6 +205,12 @@ SQLRL_API int32_t sqlrl_model_set_checkpointing(void* model, int32_t enabled);
  * batches otherwise go through the fused NF4 GEMV, so they may differ within bf16 rounding.
  */
 SQLRL_API int32_t sqlrl_model_set_dense_sampling(void* model, int32_t enabled);
+/*
+ * CUDA graphs for decode (default off): on a CUDA model, each sqlrl_generate records its first decode step
+ * into a CUDA graph and replays it for the others, so that a step costs one launch instead of one host
+ * dispatch per operator. Same results as without (the step is the same computation). Ignored on the CPU.
+ */
+SQLRL_API int32_t sqlrl_model_set_cuda_graphs(void* model, int32_t enabled);
 /* Rows of hidden states per chunk of the vocabulary projection in sqlrl_logprobs (default 256). */
 SQLRL_API int32_t sqlrl_model_set_logprob_chunk(void* model, int32_t rows);
 /*

@@ -140,6 +140,10 @@ extern "C" int32_t sqlrl_model_set_dense_sampling(void* model, int32_t enabled) 
   return guarded([&] { model_of(model).dense_sampling = enabled != 0; });
 }
 
+extern "C" int32_t sqlrl_model_set_cuda_graphs(void* model, int32_t enabled) {
+  return guarded([&] { model_of(model).cuda_graphs = enabled != 0; });
+}
+
 extern "C" int32_t sqlrl_model_set_logprob_chunk(void* model, int32_t rows) {
   return guarded([&] {
     Model& m = model_of(model);

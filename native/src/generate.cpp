@@ -1,9 +1,12 @@
 // Batched generation: one prefill per prompt, its KV cache expanded to the prompt's samples, then
-// decode steps that write each row's K/V at its own position; greedy or filtered sampling.
+// decode steps that write each row's K/V at its own position; greedy or filtered sampling. A decode step
+// has the same shapes every time (each row attends the whole fixed-capacity cache, masked to its own
+// length) and reads its inputs from fixed tensors, so that a CUDA graph can record and replay it.
 #include <algorithm>
 #include <limits>
 
 #include "cuda_kernels.h"
+#include "decode_runner.h"
 #include "model.h"
 #include "sampling_filters.h"
 #include "torch_compat.h"
@@ -66,6 +69,11 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   HeldDenseWeights held(model);
   const ModelConfig& config = model.config;
   ForwardMode mode{model.adapters_active(settings.use_adapters), false, 0};
+  std::optional<InferenceLora> inference_lora;
+  if (mode.adapters) {
+    inference_lora = model.lora->for_inference(model.compute_dtype);
+    mode.inference_lora = &*inference_lora;
+  }
   int64_t prompt_count = prompts.size(0), prompt_width = prompts.size(1);
   int64_t samples = settings.num_samples, rows = prompt_count * samples;
   int64_t capacity = prompt_width + settings.max_new_tokens;
@@ -108,7 +116,20 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   at::Tensor out_logprobs = at::zeros({rows, settings.max_new_tokens}, on_device.dtype(at::kFloat));
   at::Tensor lengths = at::zeros({rows}, index_options);
   at::Tensor finished = at::zeros({rows}, on_device.dtype(at::kBool));
-  int64_t longest_prompt = *std::max_element(prompt_lens.begin(), prompt_lens.end());
+
+  // The decode step's fixed inputs: each row's latest token and its position prompt_len + step.
+  at::Tensor step_tokens = at::zeros({rows}, index_options);
+  at::Tensor step_positions = at::zeros({rows, 1}, index_options);
+  DecodeRunner decode(
+      [&] {
+        Positions decode_positions = cached_positions(model, step_positions, capacity);
+        at::Tensor h = embed(model, step_tokens.unsqueeze(1));
+        for (int64_t layer = 0; layer < config.num_layers; ++layer) {
+          h = decoder_layer(model, layer, h, decode_positions, mode, &cache, step_positions, capacity);
+        }
+        return vocab_logits(model, final_rms_norm(model, h.squeeze(1)));
+      },
+      model.cuda_graphs && model.device.is_cuda());
 
   int64_t stop_check_interval = model.device.is_cuda() ? kCudaStopCheckInterval : 1;
   for (int64_t step = 0; step < settings.max_new_tokens; ++step) {
@@ -125,14 +146,9 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
 
     // Decode: each row's new token sits at its own position prompt_len + step; finished rows run
     // along (their outputs are no longer recorded).
-    at::Tensor step_positions = (prompt_lengths + step).unsqueeze(1);
-    int64_t key_count = longest_prompt + step + 1;
-    Positions decode_positions = cached_positions(model, step_positions, key_count);
-    at::Tensor h = embed(model, next.tokens.unsqueeze(1));
-    for (int64_t layer = 0; layer < config.num_layers; ++layer) {
-      h = decoder_layer(model, layer, h, decode_positions, mode, &cache, step_positions, key_count);
-    }
-    logits = vocab_logits(model, final_rms_norm(model, h.squeeze(1)));
+    step_tokens.copy_(next.tokens);
+    step_positions.copy_((prompt_lengths + step).unsqueeze(1));
+    logits = decode.run();
   }
 
   Generation generation;

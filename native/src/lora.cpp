@@ -1,5 +1,7 @@
 #include "lora.h"
 
+#include <c10/core/GradMode.h>
+
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "api_guard.h"
@@ -114,6 +116,30 @@ at::Tensor LoraAdapters::delta(int64_t layer, int projection, const at::Tensor& 
   if (fused_[projection]) b = b.narrow(0, row_offset_[projection], row_count_[projection]);
   at::Tensor low_rank = at::linear(input, a.to(x.scalar_type()));
   return at::linear(low_rank, b.to(x.scalar_type())) * scale_;
+}
+
+InferenceLora LoraAdapters::for_inference(at::ScalarType dtype) const {
+  c10::NoGradGuard no_grad;
+  InferenceLora out;
+  out.a.resize(first_tensor_.size());
+  out.b.resize(first_tensor_.size());
+  for (size_t layer = 0; layer < first_tensor_.size(); ++layer) {
+    for (int p = 0; p < kProjectionCount; ++p) {
+      int index = first_tensor_[layer][p];
+      if (index < 0) continue;
+      at::Tensor b = tensors_[index + 1].value;
+      if (fused_[p]) b = b.narrow(0, row_offset_[p], row_count_[p]);
+      out.a[layer][p] = tensors_[index].value.to(dtype).contiguous();
+      out.b[layer][p] = (b * scale_).to(dtype).contiguous();
+    }
+  }
+  return out;
+}
+
+at::Tensor InferenceLora::delta(int64_t layer, int projection, const at::Tensor& x) const {
+  const at::Tensor& a_p = a[layer][projection];
+  if (!a_p.defined()) return {};
+  return at::linear(at::linear(x, a_p), b[layer][projection]);
 }
 
 int64_t LoraAdapters::bytes() const {

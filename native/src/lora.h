@@ -29,6 +29,16 @@ struct LoraSettings {
   uint64_t seed = 0;
 };
 
+// The adapters as one generate call uses them (no dropout, no gradient): A and scale * B (B's rows of the
+// projection when fused) cast once to the compute dtype, so that a decode step runs two matmuls per adapted
+// projection and no casts. Equal to LoraAdapters::delta up to the rounding of scale * B.
+struct InferenceLora {
+  std::vector<std::array<at::Tensor, kProjectionCount>> a;  // per layer and projection; undefined: not adapted
+  std::vector<std::array<at::Tensor, kProjectionCount>> b;
+
+  at::Tensor delta(int64_t layer, int projection, const at::Tensor& x) const;
+};
+
 class LoraAdapters {
  public:
   // Creates A (Kaiming-uniform, a = sqrt(5), from settings.seed) and B (zeros) for every targeted
@@ -39,6 +49,9 @@ class LoraAdapters {
   // The adapter's contribution to projection p of layer, or an undefined tensor if p is not adapted.
   // dropout_generator non-null: apply dropout (training graphs only).
   at::Tensor delta(int64_t layer, int projection, const at::Tensor& x, at::Generator* dropout_generator) const;
+
+  // A snapshot of the current values for inference in `dtype` (see InferenceLora).
+  InferenceLora for_inference(at::ScalarType dtype) const;
 
   std::vector<LoraTensor>& tensors() { return tensors_; }
   const std::vector<LoraTensor>& tensors() const { return tensors_; }

@@ -68,6 +68,7 @@ struct Model {
 
   bool checkpointing = true;
   bool dense_sampling = false;  // sqlrl_model_set_dense_sampling
+  bool cuda_graphs = false;     // sqlrl_model_set_cuda_graphs
   int64_t logprob_chunk = 256;
   uint64_t next_dropout_seed = 0x5eed;
   std::unique_ptr<PendingGraph> pending;
@@ -100,6 +101,8 @@ struct ForwardMode {
   bool adapters = false;
   bool dropout = false;
   uint64_t dropout_seed = 0;
+  // Generation: the adapters pre-cast once per call (no dropout); null: model.lora as it stands.
+  const InferenceLora* inference_lora = nullptr;
 };
 
 // Where the positions of one pass sit: positions [B, T] (RoPE), and allowed [B or 1, 1, T, keys]

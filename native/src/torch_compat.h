@@ -14,8 +14,8 @@
 
 namespace sqlrl::compat {
 
-// Softmax attention of q [B, H, Tq, D] over k, v [B, H, Tk, D] (kv heads already repeated);
-// allowed [B or 1, 1, Tq, Tk] is true where a query may see a key. Scale 1/sqrt(D).
+// Softmax attention of q [B, H, Tq, D] over k, v [B, H, Tk, D]; allowed [B or 1, 1, Tq, Tk] is true where a
+// query may see a key. Scale 1/sqrt(D).
 inline at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& allowed) {
 #if TORCH_VERSION_MAJOR >= 2
   return at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false);

@@ -69,6 +69,21 @@ static at::Tensor apply_rope(const at::Tensor& x, const Positions& positions) {
   return x * positions.cos + rotate_half(x) * positions.sin;
 }
 
+// Grouped-query attention without copying K/V (Hugging Face's repeat_kv would make heads / kv_heads copies
+// of the cache per layer and step): kv head j serves the consecutive query heads j*G .. j*G+G-1, so q
+// [B, H, T, D] regrouped as [B, kv, G*T, D] (row g*T + t) attends k, v [B, kv, S, D] directly, each row
+// under its query position's mask.
+static at::Tensor grouped_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                    const at::Tensor& allowed) {
+  int64_t batch = q.size(0), heads = q.size(1), length = q.size(2), head_dim = q.size(3), kv_heads = k.size(1);
+  if (heads == kv_heads) return compat::attention(q, k, v, allowed);
+  int64_t group = heads / kv_heads;
+  at::Tensor grouped_q = q.reshape({batch, kv_heads, group * length, head_dim});
+  // One query per row (decode): the [B, 1, 1, S] mask broadcasts over the group as it is.
+  at::Tensor grouped_allowed = length == 1 ? allowed : allowed.repeat({1, 1, group, 1});
+  return compat::attention(grouped_q, k, v, grouped_allowed).reshape({batch, heads, length, head_dim});
+}
+
 namespace {
 // One layer's linears, with the layer's adapters and dropout draws.
 struct LayerLinears {
@@ -81,7 +96,8 @@ struct LayerLinears {
     const DecoderLayerWeights& weights = model.layers[layer];
     at::Tensor y = weights.projections[projection].apply(x, weights.biases[projection]);
     if (!mode.adapters) return y;
-    at::Tensor delta = model.lora->delta(layer, projection, x, dropout_generator);
+    at::Tensor delta = mode.inference_lora != nullptr ? mode.inference_lora->delta(layer, projection, x)
+                                                      : model.lora->delta(layer, projection, x, dropout_generator);
     return delta.defined() ? y + delta : y;
   }
 };
@@ -116,13 +132,7 @@ at::Tensor decoder_layer(const Model& model, int64_t layer, const at::Tensor& x,
     k = cache->keys[layer].narrow(2, 0, key_count);
     v = cache->values[layer].narrow(2, 0, key_count);
   }
-  if (heads != kv_heads) {
-    // Hugging Face's repeat_kv: each kv head serves heads / kv_heads consecutive query heads.
-    k = k.repeat_interleave(heads / kv_heads, 1);
-    v = v.repeat_interleave(heads / kv_heads, 1);
-  }
-  at::Tensor attended = compat::attention(q, k, v, positions.allowed);
-  attended = attended.transpose(1, 2).reshape({batch, length, heads * head_dim});
+  at::Tensor attended = grouped_attention(q, k, v, positions.allowed).transpose(1, 2).reshape({batch, length, heads * head_dim});
   at::Tensor residual = x + linear(kO, attended);
   h = rms_norm(residual, weights.post_attention_norm, config.rms_norm_eps);
   at::Tensor mlp = linear(kDown, at::silu(linear(kGate, h)) * linear(kUp, h));

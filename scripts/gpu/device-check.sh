@@ -8,8 +8,8 @@
 #              survive a libsqlrl failure; an nvcc-only build of them if CMake cannot configure)
 #   check      at once: kernel tests, HF fixtures on CUDA (check_reference.py), interoperability with
 #              transformers + peft (check_interop.py)
-#   sample-7b, sample-0.5b, train-7b   `sqlrl bench` at the issue's settings (7B first: its number
-#              survives a cut)
+#   sample-7b, graphs-7b, sample-0.5b, graphs-0.5b, train-7b   `sqlrl bench` at the issue's settings, decode
+#              as it is and with --cuda-graphs (7B first: its number survives a cut)
 # The second profile (SQLRL_CHECK_PROFILE=second, for the next window; needs the build of the first on a
 # warm machine or builds again): compute-sanitizer memcheck, kernel micro-benchmarks, 1.5B sampling, 7B
 # sampling from dense bf16 weights, 1.5B and 0.5B update steps, a 7B GRPO step.
@@ -93,15 +93,12 @@ phase_interop() {
 }
 
 # The settings: B = 64, 384-token prompts, 256 new tokens, LoRA r = 16 on all projections, NF4 base.
+# phase_sample LABEL SHAPE [FLAGS...]: writes bench-sample-LABEL.json.
 phase_sample() {
-  sqlrl bench sample --shape "$1" --weights nf4 --batch 64 --prompt-len 384 --new-tokens 256 --lora-rank 16 \
-    --repeats "${2:-2}" --json > "$logs/bench-sample-$1.json"
-}
-
-# The same with model.dense_sampling: a bf16 copy of the weights held for the call.
-phase_sample_dense() {
-  sqlrl bench sample --shape "$1" --weights nf4 --batch 64 --prompt-len 384 --new-tokens 256 --lora-rank 16 \
-    --repeats 2 --dense-sampling --json > "$logs/bench-sample-dense-$1.json"
+  local label=$1 shape=$2
+  shift 2
+  sqlrl bench sample --shape "$shape" --weights nf4 --batch 64 --prompt-len 384 --new-tokens 256 --lora-rank 16 \
+    --repeats 2 "$@" --json > "$logs/bench-sample-$label.json"
 }
 
 phase_train() {
@@ -161,24 +158,27 @@ profile=${SQLRL_CHECK_PROFILE:-first}
 # The device tool copies the working tree, not the history: the commit comes from the archive (env phase).
 echo "device-check ($profile profile) at $(date -u +%FT%TZ)" \
   | tee -a "$logs/summary.txt"
-run env 30 env
+run env 25 env
 if [ "$profile" = first ] || [ ! -f "$build/libsqlrl.so" ]; then
-  run build 180 build
+  run build 140 build
 fi
 if [ "$profile" = first ]; then
   # Correctness at once: the kernel tests, the fixtures and the interoperability check use little of the GPU.
   run kernels 60 kernels & k=$!
-  run reference 110 reference & r=$!
-  run interop 110 interop & i=$!
+  run reference 80 reference & r=$!
+  run interop 80 interop & i=$!
   wait $k $r $i
-  run sample-7b 85 sample qwen2.5-7b
-  run sample-0.5b 45 sample qwen2.5-0.5b
-  run train-7b 85 train qwen2.5-7b
+  run sample-7b 55 sample 7b qwen2.5-7b
+  run graphs-7b 55 sample 7b-cuda-graphs qwen2.5-7b --cuda-graphs
+  run sample-0.5b 35 sample 0.5b qwen2.5-0.5b
+  run graphs-0.5b 35 sample 0.5b-cuda-graphs qwen2.5-0.5b --cuda-graphs
+  run train-7b 55 train qwen2.5-7b
 else
   run sanitizer 120 sanitizer
   run kernel-bench 45 kernel-bench
-  run sample-1.5b 50 sample qwen2.5-1.5b
-  run dense-7b 50 sample_dense qwen2.5-7b
+  run sample-1.5b 50 sample 1.5b qwen2.5-1.5b
+  run dense-7b 50 sample 7b-dense qwen2.5-7b --dense-sampling
+  run dense-graphs-7b 50 sample 7b-dense-cuda-graphs qwen2.5-7b --dense-sampling --cuda-graphs
   run train-1.5b 45 train qwen2.5-1.5b
   run train-0.5b 40 train qwen2.5-0.5b
   run grpo-7b 100 grpo qwen2.5-7b

@@ -7,7 +7,7 @@
 #   reference/      the Hugging Face fixtures (../shared/reference, 2.3 MB) for check_reference.py
 #   sqlrl-adapters/ an adapter per fixture written by sqlrl (WriteSqlrlAdapter.java) for check_interop.py
 # The archive must fit the device tool's 64 MiB carry together with the repository, hence the trims.
-# The native library is NOT in it: run-on-gpu.sh builds libsqlrl there against the CUDA libtorch and
+# The native library is NOT in it: device-check.sh builds libsqlrl there against the CUDA libtorch and
 # points the app at it with SQLRL_NATIVE_LIB.
 # Usage: scripts/gpu/prepare-gpu-run.sh [OUTPUT_DIR]   (default build/gpu-run, ignored by git)
 set -euo pipefail

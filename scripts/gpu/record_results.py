@@ -19,7 +19,8 @@ def command(r):
     common = f"--shape {r['shape']} --weights {r['weights']} --lora-rank {r['lora_rank']}"
     if b == "sample":
         return (f"sqlrl bench sample {common} --batch {r['batch']} --prompt-len {r['prompt_len']} --new-tokens "
-                f"{r['new_tokens']} --repeats 2" + (" --dense-sampling" if r.get("dense_sampling") else "") + " --json")
+                f"{r['new_tokens']} --repeats 2" + (" --dense-sampling" if r.get("dense_sampling") else "")
+                + (" --cuda-graphs" if r.get("cuda_graphs") else "") + " --json")
     if b == "train-step":
         return (f"sqlrl bench train-step {common} --batch {r['batch']} --micro-batch {r['micro_batch']} --prompt-len "
                 f"{r['prompt_len']} --completion-len {r['completion_len']} --steps 2 --json")
@@ -49,7 +50,8 @@ def main():
             tokens_per_s = r["completion_tokens"] / r["step_s"]
         lines.append({
             "date": r["date"][:10], "device": device, "commit": commit, "bench": b, "shape": r["shape"],
-            "weights": r["weights"] + ("+dense-sampling" if r.get("dense_sampling") else ""),
+            "weights": r["weights"] + ("+dense-sampling" if r.get("dense_sampling") else "")
+            + ("+cuda-graphs" if r.get("cuda_graphs") else ""),
             "batch": r.get("batch", r.get("completions")), "tokens_per_s": round(tokens_per_s, 1),
             "peak_gib": round(r["device_peak_bytes"] / 2**30, 2),
             "step_s": round(r["step_s"], 3) if "step_s" in r else round(r["total_s"], 3),

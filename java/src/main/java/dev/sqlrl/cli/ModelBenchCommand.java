@@ -47,6 +47,11 @@ abstract class ModelBenchCommand implements Callable<Integer> {
             description = "Hold the base weights dequantized while sampling (model.dense_sampling): faster decode, more memory.")
     boolean denseSampling;
 
+    @Option(names = "--cuda-graphs",
+            description = "Record the decode step once per generate call as a CUDA graph and replay it (CUDA only;"
+                    + " experimental until measured on a GPU).")
+    boolean cudaGraphs;
+
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
             description = "Seed of the random weights and the sampler (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -73,9 +78,11 @@ abstract class ModelBenchCommand implements Callable<Integer> {
         result.put("device", on.name().toLowerCase(Locale.ROOT));
         result.put("lora_rank", loraRank);
         result.put("dense_sampling", denseSampling);
+        result.put("cuda_graphs", cudaGraphs);
         long start = System.nanoTime();
         try (NativeModel model = RandomModels.create(modelShape, mode, on, doubleQuant, loraRank, seed)) {
             model.setDenseSampling(denseSampling);
+            model.setCudaGraphs(cudaGraphs);
             System.err.printf("bench: %s %s on %s, random weights in %.1f s (%.2f GiB)%n", modelShape.id,
                     result.get("weights").asText(), result.get("device").asText(), (System.nanoTime() - start) / 1e9,
                     model.memory().weightBytes() / GIB);

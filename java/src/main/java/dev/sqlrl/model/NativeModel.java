@@ -129,6 +129,11 @@ public final class NativeModel implements AutoCloseable {
         call("sqlrl_model_set_dense_sampling", SqlrlNative.modelSetDenseSampling(live(), enabled ? 1 : 0));
     }
 
+    /** Record each generate call's decode step once as a CUDA graph and replay it (see sqlrl_model_set_cuda_graphs). */
+    public void setCudaGraphs(boolean enabled) {
+        call("sqlrl_model_set_cuda_graphs", SqlrlNative.modelSetCudaGraphs(live(), enabled ? 1 : 0));
+    }
+
     public void setLogprobChunk(int rows) {
         call("sqlrl_model_set_logprob_chunk", SqlrlNative.modelSetLogprobChunk(live(), rows));
     }

@@ -16,6 +16,8 @@
 # Results: $OUT/summary.txt (one line per phase) and $OUT/device-check.tgz (every log and JSON), both
 # rewritten after each phase so that a cut run still returns what it finished. Two files: the device tool
 # returns at most 8.
+# SQLRL_CHECK_PROFILE=quick (a window of under 4 minutes): build, the fixtures on CUDA, 0.5B sampling
+# without and with CUDA graphs.
 # Usage: scripts/gpu/device-check.sh [RUN_DIR]   (default build/gpu-run)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -159,10 +161,15 @@ profile=${SQLRL_CHECK_PROFILE:-first}
 echo "device-check ($profile profile) at $(date -u +%FT%TZ)" \
   | tee -a "$logs/summary.txt"
 run env 25 env
-if [ "$profile" = first ] || [ ! -f "$build/libsqlrl.so" ]; then
+if [ "$profile" != second ] || [ ! -f "$build/libsqlrl.so" ]; then
   run build 140 build
 fi
-if [ "$profile" = first ]; then
+if [ "$profile" = quick ]; then
+  # A short window: the fixtures on CUDA, then 0.5B decode (launch-bound) without and with CUDA graphs.
+  run reference 60 reference
+  run sample-0.5b 35 sample 0.5b qwen2.5-0.5b
+  run graphs-0.5b 35 sample 0.5b-cuda-graphs qwen2.5-0.5b --cuda-graphs
+elif [ "$profile" = first ]; then
   # Correctness at once: the kernel tests, the fixtures and the interoperability check use little of the GPU.
   run kernels 60 kernels & k=$!
   run reference 80 reference & r=$!

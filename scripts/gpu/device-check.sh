@@ -160,7 +160,7 @@ profile=${SQLRL_CHECK_PROFILE:-first}
 # The device tool copies the working tree, not the history: the commit comes from the archive (env phase).
 echo "device-check ($profile profile) at $(date -u +%FT%TZ)" \
   | tee -a "$logs/summary.txt"
-run env 25 env
+run env 45 env
 if [ "$profile" != second ] || [ ! -f "$build/libsqlrl.so" ]; then
   run build 140 build
 fi

@@ -102,16 +102,36 @@ def gradient_check(java, jar, out, device_under_test, model, seqs):
             "error": error, "bound": 1e-4, "passed": passed}
 
 
-def greedy_check(java, jar, device_under_test, model, i, prompt, want):
+def greedy_check(java, jar, device_under_test, model, i, prompt, want, graphs=False):
     try:
         line = sqlrl(java, jar, "generate", "--model", str(model), "--device", device_under_test, "--weights", "fp32",
                      "--token-ids", ",".join(map(str, prompt)), "--greedy", "--max-new-tokens", str(len(want)),
-                     "--ignore-eos", "--json").strip().splitlines()[-1]
+                     "--ignore-eos", "--json", *(["--cuda-graphs"] if graphs else [])).strip().splitlines()[-1]
         got = json.loads(line)["tokens"]
         passed = got == want
     except Exception as e:
         got, passed = str(e), False
-    return {"model": model.name, "check": f"greedy prompt {i} fp32", "got": got, "want": want, "passed": passed}
+    return {"model": model.name, "check": f"greedy prompt {i} fp32" + (" with CUDA graphs" if graphs else ""), "got": got,
+            "want": want, "passed": passed}
+
+
+def sampled_graph_check(java, jar, device_under_test, model, prompt):
+    """4 seeded samples of 12 tokens (NF4, the training setting) with --cuda-graphs: the same tokens and log-probs
+    as without, since the graph replays the very same kernels."""
+    def run(graphs):
+        line = sqlrl(java, jar, "generate", "--model", str(model), "--device", device_under_test, "--weights", "nf4",
+                     "--adapter", str(model / "adapter"), "--token-ids", ",".join(map(str, prompt)), "--temperature",
+                     "0.9", "--seed", "7", "--num-samples", "4", "--max-new-tokens", "12", "--ignore-eos", "--json",
+                     *(["--cuda-graphs"] if graphs else [])).strip().splitlines()[-1]
+        return json.loads(line)
+    try:
+        eager, graphed = run(False), run(True)
+        passed = eager == graphed
+        got = "equal" if passed else f"eager {eager} vs graphs {graphed}"
+    except Exception as e:
+        got, passed = str(e), False
+    return {"model": model.name, "check": "4 samples nf4 + adapter: CUDA graphs vs eager", "got": got, "want": "equal",
+            "passed": passed}
 
 
 def main():
@@ -132,6 +152,8 @@ def main():
         checks.append(lambda m=model, s=seqs: gradient_check(java, jar, out, device_under_test, m, s))
         for i, (prompt, want) in enumerate(zip(ref["prompts"], ref["greedy"])):
             checks.append(lambda m=model, i=i, p=prompt, w=want: greedy_check(java, jar, device_under_test, m, i, p, w))
+            checks.append(lambda m=model, i=i, p=prompt, w=want: greedy_check(java, jar, device_under_test, m, i, p, w, True))
+        checks.append(lambda m=model, p=ref["prompts"][0]: sampled_graph_check(java, jar, device_under_test, m, p))
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda check: check(), checks))
     ok = all(r["passed"] for r in results)

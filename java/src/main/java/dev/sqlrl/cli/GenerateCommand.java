@@ -66,6 +66,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON on the last line.")
     boolean json;
 
+    @Option(names = "--cuda-graphs",
+            description = "Record the decode step once as a CUDA graph and replay it (CUDA only; ignored on the CPU).")
+    boolean cudaGraphs;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(modelOptions.model)) throw new UserInputException("model folder not found: " + modelOptions.model);
@@ -80,6 +84,7 @@ public final class GenerateCommand implements Callable<Integer> {
             int[] prompt = input.text != null ? tokenizer.encode(input.text)
                     : input.ids.stream().mapToInt(Integer::intValue).toArray();
             if (prompt.length == 0) throw new UserInputException("the prompt is empty");
+            model.setCudaGraphs(cudaGraphs);
             List<Integer> stops = ignoreEos ? List.of() : model.config().eosTokenIds();
             try {
                 params = greedy ? new SamplingParams(true, 1.0, 0, 1.0, seed, maxNewTokens, numSamples, stops)

@@ -100,6 +100,12 @@ class ModelCommandsTest {
         Result again = run("generate", "--model", model.toString(), "--token-ids", "5,6,7", "--temperature", "0.8",
                 "--top-p", "0.9", "--top-k", "50", "--seed", "3", "--max-new-tokens", "4", "--num-samples", "3", "--json");
         assertEquals(samples, again.lastLineJson().get("samples"), "same seed, same samples");
+        // --cuda-graphs records the same decode step: on the CPU it is ignored, on CUDA it must not change a token.
+        Result graphs = run("generate", "--model", model.toString(), "--token-ids", "5,6,7", "--temperature", "0.8",
+                "--top-p", "0.9", "--top-k", "50", "--seed", "3", "--max-new-tokens", "4", "--num-samples", "3", "--json",
+                "--cuda-graphs");
+        assertEquals(0, graphs.code(), graphs.err());
+        assertEquals(samples, graphs.lastLineJson().get("samples"));
     }
 
     @Test

@@ -60,6 +60,11 @@
 #define SQLRL_DEVICE_CPU 0
 #define SQLRL_DEVICE_CUDA 1
 
+/* dense sampling (sqlrl_model_set_dense_sampling) */
+#define SQLRL_DENSE_SAMPLING_OFF 0
+#define SQLRL_DENSE_SAMPLING_ON 1
+#define SQLRL_DENSE_SAMPLING_AUTO 2
+
 /* LoRA target modules, as a bit mask */
 #define SQLRL_LORA_Q 1
 #define SQLRL_LORA_K 2
@@ -198,11 +203,13 @@ SQLRL_API void sqlrl_model_free(void* model);
 /* Per-layer gradient checkpointing during sqlrl_logprobs with keep_graph (default on). */
 SQLRL_API int32_t sqlrl_model_set_checkpointing(void* model, int32_t enabled);
 /*
- * Dense sampling (default off): during each sqlrl_generate, the bf16 / NF4 base weights are expanded once
- * into dense matrices of the compute dtype and freed when the call returns, so that decode steps do not
- * dequantize again. Faster decode at the price of a transient dense copy of the projections
- * (2 bytes per parameter on CUDA, 4 on CPU). On CPU the results are identical either way; on CUDA small
- * batches otherwise go through the fused NF4 GEMV, so they may differ within bf16 rounding.
+ * Dense sampling (SQLRL_DENSE_SAMPLING_*; default OFF): during each sqlrl_generate, the bf16 / NF4 base weights
+ * are expanded once into dense matrices of the compute dtype and freed when the call returns, so that decode
+ * steps do not dequantize again. Faster decode at the price of a transient dense copy of the projections
+ * (2 bytes per parameter on CUDA, 4 on CPU). AUTO holds them where it pays and fits: on CUDA, for more rows
+ * than the fused NF4 GEMV takes (16), when the device's free memory exceeds 1.25 times the copy; otherwise
+ * it is OFF. On CPU the results are identical either way; on CUDA small batches otherwise go through the
+ * fused NF4 GEMV, so they may differ within bf16 rounding.
  */
 SQLRL_API int32_t sqlrl_model_set_dense_sampling(void* model, int32_t enabled);
 /*

@@ -137,7 +137,11 @@ extern "C" int32_t sqlrl_model_set_checkpointing(void* model, int32_t enabled) {
 }
 
 extern "C" int32_t sqlrl_model_set_dense_sampling(void* model, int32_t enabled) {
-  return guarded([&] { model_of(model).dense_sampling = enabled != 0; });
+  return guarded([&] {
+    check_arg(enabled >= SQLRL_DENSE_SAMPLING_OFF && enabled <= SQLRL_DENSE_SAMPLING_AUTO,
+              "dense sampling must be SQLRL_DENSE_SAMPLING_OFF, _ON or _AUTO, got " + std::to_string(enabled));
+    model_of(model).dense_sampling = enabled;
+  });
 }
 
 extern "C" int32_t sqlrl_model_set_cuda_graphs(void* model, int32_t enabled) {

@@ -35,6 +35,8 @@ class FrozenLinear {
   // native/cuda's kernels (fused GEMV for decode, else dequantize + GEMM); elsewhere through dense().
   at::Tensor apply(const at::Tensor& x, const at::Tensor& bias) const;
   int64_t bytes() const;
+  int64_t out_features() const { return out_features_; }
+  int64_t in_features() const { return in_features_; }
 
   // For the length of a generate call: keep dense() materialized, so that each decode step reads the
   // dense matrix instead of dequantizing again (a dense copy of the weights held meanwhile).

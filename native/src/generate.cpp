@@ -9,6 +9,7 @@
 #include "decode_runner.h"
 #include "model.h"
 #include "sampling_filters.h"
+#include "sqlrl.h"
 #include "torch_compat.h"
 
 namespace sqlrl {
@@ -44,8 +45,8 @@ Draw draw(const at::Tensor& logits, const SamplingSettings& settings, at::Genera
 // Dense copies of the frozen weights for the length of one generate call (model.dense_sampling).
 class HeldDenseWeights {
  public:
-  explicit HeldDenseWeights(Model& model) : model_(model) {
-    if (!model_.dense_sampling) return;
+  HeldDenseWeights(Model& model, int64_t rows) : model_(model) {
+    if (!wanted(model, rows)) return;
     for (DecoderLayerWeights& layer : model_.layers) {
       for (FrozenLinear& linear : layer.projections) linear.hold_dense();
     }
@@ -58,6 +59,21 @@ class HeldDenseWeights {
   HeldDenseWeights(const HeldDenseWeights&) = delete;
   HeldDenseWeights& operator=(const HeldDenseWeights&) = delete;
 
+  // AUTO: where decode would otherwise dequantize every projection each step (CUDA, more rows than the
+  // fused GEMV takes) and the copy fits with room to spare.
+  static bool wanted(const Model& model, int64_t rows) {
+    if (model.dense_sampling == SQLRL_DENSE_SAMPLING_ON) return true;
+    if (model.dense_sampling != SQLRL_DENSE_SAMPLING_AUTO || !model.device.is_cuda()) return false;
+    if (rows <= cuda_kernels::kGemvMaxRows) return false;
+    int64_t dense_bytes = 0;
+    for (const DecoderLayerWeights& layer : model.layers) {
+      for (const FrozenLinear& linear : layer.projections) {
+        dense_bytes += linear.out_features() * linear.in_features() * c10::elementSize(model.compute_dtype);
+      }
+    }
+    return compat::device_free_bytes(model.device) > dense_bytes + dense_bytes / 4;
+  }
+
  private:
   Model& model_;
 };
@@ -66,7 +82,6 @@ class HeldDenseWeights {
 Generation generate(Model& model, const at::Tensor& prompts, const std::vector<int64_t>& prompt_lens,
                     const SamplingSettings& settings) {
   c10::NoGradGuard no_grad;
-  HeldDenseWeights held(model);
   const ModelConfig& config = model.config;
   ForwardMode mode{model.adapters_active(settings.use_adapters), false, 0};
   std::optional<InferenceLora> inference_lora;
@@ -76,6 +91,7 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   }
   int64_t prompt_count = prompts.size(0), prompt_width = prompts.size(1);
   int64_t samples = settings.num_samples, rows = prompt_count * samples;
+  HeldDenseWeights held(model, rows);
   int64_t capacity = prompt_width + settings.max_new_tokens;
   at::TensorOptions on_device = at::TensorOptions(model.device);
   at::TensorOptions index_options = on_device.dtype(at::kLong);

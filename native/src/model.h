@@ -67,7 +67,7 @@ struct Model {
   bool lora_enabled = true;
 
   bool checkpointing = true;
-  bool dense_sampling = false;  // sqlrl_model_set_dense_sampling
+  int32_t dense_sampling = 0;  // SQLRL_DENSE_SAMPLING_*, sqlrl_model_set_dense_sampling
   bool cuda_graphs = false;     // sqlrl_model_set_cuda_graphs
   int64_t logprob_chunk = 256;
   uint64_t next_dropout_seed = 0x5eed;

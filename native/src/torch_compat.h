@@ -10,6 +10,7 @@
 
 #ifdef SQLRL_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <cuda_runtime_api.h>
 #endif
 
 namespace sqlrl::compat {
@@ -46,6 +47,20 @@ inline DeviceMemory device_memory(const c10::Device& device) {
   }
 #endif
   return memory;
+}
+
+// Bytes a new allocation could still get on a CUDA device: the driver's free memory plus what the caching
+// allocator holds reserved but unused; -1 off CUDA.
+inline int64_t device_free_bytes(const c10::Device& device) {
+#ifdef SQLRL_WITH_CUDA
+  if (device.is_cuda()) {
+    size_t free = 0, total = 0;
+    if (cudaMemGetInfo(&free, &total) != cudaSuccess) return -1;
+    auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.index() < 0 ? 0 : device.index());
+    return static_cast<int64_t>(free) + stats.reserved_bytes[0].current - stats.allocated_bytes[0].current;
+  }
+#endif
+  return -1;
 }
 
 }  // namespace sqlrl::compat

@@ -238,3 +238,18 @@ TEST(cuda_graph_setting_is_ignored_on_the_cpu) {
   CHECK_OK(sqlrl_model_set_cuda_graphs(model.handle(), 0));
   CHECK(plain.tokens == with_setting.tokens && plain.logprobs == with_setting.logprobs);
 }
+
+// AUTO holds dense weights only where it pays and fits (CUDA, > 16 rows): on the CPU it is OFF, and any
+// setting gives the same completions there; values outside OFF / ON / AUTO are refused.
+TEST(dense_sampling_auto_is_off_on_the_cpu_and_bad_values_are_refused) {
+  TinyModel model(TinySpec{});
+  Packed prompts = Packed::of(random_sequences(2, 2, 5, 97, 78));
+  Request request;
+  request.samples = 9;  // 18 rows: more than the fused GEMV takes
+  Generated plain = generate(model, prompts, request);
+  CHECK_OK(sqlrl_model_set_dense_sampling(model.handle(), SQLRL_DENSE_SAMPLING_AUTO));
+  Generated automatic = generate(model, prompts, request);
+  CHECK(plain.tokens == automatic.tokens && plain.logprobs == automatic.logprobs);
+  CHECK(sqlrl_model_set_dense_sampling(model.handle(), 3) == SQLRL_ERR_INVALID_ARGUMENT);
+  CHECK(sqlrl_model_set_dense_sampling(model.handle(), -1) == SQLRL_ERR_INVALID_ARGUMENT);
+}

@@ -42,6 +42,24 @@ Draw draw(const at::Tensor& logits, const SamplingSettings& settings, at::Genera
   out.logprobs = at::log_softmax(scaled, -1).gather(1, out.tokens.unsqueeze(1)).squeeze(1);
   return out;
 }
+// Below this many shared tokens, prefilling them apart costs more launches than it saves.
+constexpr int64_t kMinSharedPrefix = 32;
+
+// How many leading tokens every prompt has in common, leaving each prompt at least one token of its own
+// (its last position must be computed in the batched pass, where its logits are read).
+int64_t shared_prefix_length(const at::Tensor& prompts, const std::vector<int64_t>& prompt_lens) {
+  at::Tensor host = prompts.to(at::kCPU, at::kLong).contiguous();
+  const int64_t* tokens = host.data_ptr<int64_t>();
+  int64_t width = host.size(1);
+  int64_t limit = *std::min_element(prompt_lens.begin(), prompt_lens.end()) - 1;
+  for (int64_t position = 0; position < limit; ++position) {
+    for (int64_t row = 1; row < host.size(0); ++row) {
+      if (tokens[row * width + position] != tokens[position]) return position;
+    }
+  }
+  return std::max<int64_t>(limit, 0);
+}
+
 // Dense copies of the frozen weights for the length of one generate call (model.dense_sampling).
 class HeldDenseWeights {
  public:
@@ -104,15 +122,40 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
     cache.values.push_back(at::zeros_like(cache.keys.back()));
   }
 
-  // Prefill the right-padded prompts once; row b's next-token logits sit at prompt_lens[b] - 1.
-  at::Tensor prefill_positions = at::arange(prompt_width, index_options).unsqueeze(0).expand({prompt_count, prompt_width});
+  // Prefill. Prompts that open with the same tokens (a served database's schema, a shared instruction)
+  // compute that prefix once, for row 0, and copy its K/V to the other rows; every row then prefills only
+  // the rest of its (right-padded) prompt, from the first position the prompts do not all share. Row b's
+  // next-token logits sit at prompt_lens[b] - 1.
+  int64_t shared = prompt_count > 1 ? shared_prefix_length(prompts, prompt_lens) : 0;
+  if (shared < kMinSharedPrefix) shared = 0;
+  if (shared > 0) {
+    KvCache first_row;
+    for (int64_t layer = 0; layer < config.num_layers; ++layer) {
+      first_row.keys.push_back(cache.keys[layer].narrow(0, 0, 1));
+      first_row.values.push_back(cache.values[layer].narrow(0, 0, 1));
+    }
+    at::Tensor prefix_positions = at::arange(shared, index_options).unsqueeze(0);
+    Positions positions = cached_positions(model, prefix_positions, shared);
+    at::Tensor h = embed(model, prompts.narrow(0, 0, 1).narrow(1, 0, shared));
+    for (int64_t layer = 0; layer < config.num_layers; ++layer) {
+      h = decoder_layer(model, layer, h, positions, mode, &first_row, prefix_positions, shared);
+    }
+    for (int64_t layer = 0; layer < config.num_layers; ++layer) {
+      for (at::Tensor* kv : {&cache.keys[layer], &cache.values[layer]}) {
+        kv->narrow(0, 1, prompt_count - 1).narrow(2, 0, shared).copy_(kv->narrow(0, 0, 1).narrow(2, 0, shared));
+      }
+    }
+  }
+  int64_t rest = prompt_width - shared;
+  at::Tensor prefill_positions =
+      at::arange(shared, prompt_width, index_options).unsqueeze(0).expand({prompt_count, rest});
   Positions positions = cached_positions(model, prefill_positions, prompt_width);
-  at::Tensor x = embed(model, prompts);
+  at::Tensor x = embed(model, prompts.narrow(1, shared, rest));
   for (int64_t layer = 0; layer < config.num_layers; ++layer) {
     x = decoder_layer(model, layer, x, positions, mode, &cache, prefill_positions, prompt_width);
   }
   at::Tensor prompt_lengths = at::tensor(prompt_lens, at::kLong).to(index_options);
-  at::Tensor last = x.index({at::arange(prompt_count, index_options), prompt_lengths - 1});
+  at::Tensor last = x.index({at::arange(prompt_count, index_options), prompt_lengths - 1 - shared});
   at::Tensor logits = vocab_logits(model, final_rms_norm(model, last));
 
   // The samples of a prompt share its prefill: expand the cache, not the computation.

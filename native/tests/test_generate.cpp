@@ -253,3 +253,37 @@ TEST(dense_sampling_auto_is_off_on_the_cpu_and_bad_values_are_refused) {
   CHECK(sqlrl_model_set_dense_sampling(model.handle(), 3) == SQLRL_ERR_INVALID_ARGUMENT);
   CHECK(sqlrl_model_set_dense_sampling(model.handle(), -1) == SQLRL_ERR_INVALID_ARGUMENT);
 }
+
+// Prompts that share a long prefix (a served database's schema) prefill it once; the completions are those
+// of the full computation: greedy tokens and log-probs as recomputation gives them (1e-5, fp32), also for a
+// prompt that is the prefix plus one token, and the same as each prompt generated on its own.
+TEST(shared_prompt_prefix_is_prefilled_once_with_the_same_results) {
+  TinySpec spec;
+  TinyModel model(spec);
+  model.attach_lora(4, 16.0, 127);
+  model.randomize_lora_b(12);
+  std::vector<int32_t> prefix = random_sequences(1, 40, 40, spec.vocab, 90)[0];
+  std::vector<std::vector<int32_t>> prompts;
+  for (int suffix : {1, 5, 3}) {
+    std::vector<int32_t> prompt = prefix;
+    std::vector<int32_t> own = random_sequences(1, suffix, suffix, spec.vocab, 91 + suffix)[0];
+    prompt.insert(prompt.end(), own.begin(), own.end());
+    prompts.push_back(prompt);
+  }
+  for (bool greedy : {true, false}) {
+    Request request;
+    request.greedy = greedy;
+    request.samples = greedy ? 1 : 2;
+    request.max_new = 7;
+    Generated together = generate(model, Packed::of(prompts), request);
+    check_against_recomputation(model, prompts, request, together, 1e-5);
+    if (!greedy) continue;
+    for (size_t p = 0; p < prompts.size(); ++p) {
+      Generated alone = generate(model, Packed::of({prompts[p]}), request);
+      for (int32_t j = 0; j < request.max_new; ++j) {
+        CHECK(alone.tokens[j] == together.tokens[p * request.max_new + j]);
+        CHECK_NEAR(alone.logprobs[j], together.logprobs[p * request.max_new + j], 1e-5);
+      }
+    }
+  }
+}

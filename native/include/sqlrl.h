@@ -218,6 +218,14 @@ SQLRL_API int32_t sqlrl_model_set_dense_sampling(void* model, int32_t enabled);
  * dispatch per operator. Same results as without (the step is the same computation). Ignored on the CPU.
  */
 SQLRL_API int32_t sqlrl_model_set_cuda_graphs(void* model, int32_t enabled);
+/*
+ * A function told each step of every following sqlrl_generate, for serving tokens as they come (null: none,
+ * the default). callback is an `int32_t (*)(void* context, int32_t step, const int32_t* tokens, int32_t rows)`,
+ * called on the generating thread after step `step` with tokens[r] the token row r drew (rows in the output's
+ * order), or -1 for a row that had already stopped. Returning nonzero ends the generation after that step: the
+ * outputs then hold the steps so far. It costs a device-to-host copy per step; it must not call into libsqlrl.
+ */
+SQLRL_API int32_t sqlrl_model_set_step_callback(void* model, void* callback, void* context);
 /* Rows of hidden states per chunk of the vocabulary projection in sqlrl_logprobs (default 256). */
 SQLRL_API int32_t sqlrl_model_set_logprob_chunk(void* model, int32_t rows);
 /*

@@ -144,6 +144,14 @@ extern "C" int32_t sqlrl_model_set_dense_sampling(void* model, int32_t enabled) 
   });
 }
 
+extern "C" int32_t sqlrl_model_set_step_callback(void* model, void* callback, void* context) {
+  return guarded([&] {
+    Model& m = model_of(model);
+    m.step_callback = reinterpret_cast<int32_t (*)(void*, int32_t, const int32_t*, int32_t)>(callback);
+    m.step_context = context;
+  });
+}
+
 extern "C" int32_t sqlrl_model_set_cuda_graphs(void* model, int32_t enabled) {
   return guarded([&] { model_of(model).cuda_graphs = enabled != 0; });
 }

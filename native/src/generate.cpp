@@ -193,11 +193,20 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   int64_t stop_check_interval = model.device.is_cuda() ? kCudaStopCheckInterval : 1;
   for (int64_t step = 0; step < settings.max_new_tokens; ++step) {
     Draw next = draw(logits, settings, generator, step);
+    // Told to the step callback (a server streaming tokens as they come): -1 for rows already finished.
+    at::Tensor reported = model.step_callback != nullptr ? next.tokens.masked_fill(finished, -1) : at::Tensor();
     at::Tensor active = finished.logical_not();
     out_tokens.select(1, step).copy_(next.tokens.masked_fill(finished, 0));
     out_logprobs.select(1, step).copy_(next.logprobs.masked_fill(finished, 0));
     lengths += active.to(at::kLong);
     finished = finished.logical_or(at::isin(next.tokens, stop_ids));
+    if (reported.defined()) {
+      at::Tensor host = reported.to(at::kCPU, at::kInt).contiguous();
+      if (model.step_callback(model.step_context, static_cast<int32_t>(step), host.data_ptr<int32_t>(),
+                              static_cast<int32_t>(rows)) != 0) {
+        break;  // the caller ends the generation here: the outputs hold the steps so far
+      }
+    }
     if (step + 1 == settings.max_new_tokens) break;
     // Never without stop ids; steps past the last stop are masked out, so the outputs are the same either way.
     bool check_stops = !settings.stop_ids.empty() && (step + 1) % stop_check_interval == 0;

@@ -69,6 +69,9 @@ struct Model {
   bool checkpointing = true;
   int32_t dense_sampling = 0;  // SQLRL_DENSE_SAMPLING_*, sqlrl_model_set_dense_sampling
   bool cuda_graphs = false;     // sqlrl_model_set_cuda_graphs
+  // sqlrl_model_set_step_callback: told each step's tokens during generate; nonzero ends the generation.
+  int32_t (*step_callback)(void* context, int32_t step, const int32_t* tokens, int32_t rows) = nullptr;
+  void* step_context = nullptr;
   int64_t logprob_chunk = 256;
   uint64_t next_dropout_seed = 0x5eed;
   std::unique_ptr<PendingGraph> pending;

@@ -287,3 +287,51 @@ TEST(shared_prompt_prefix_is_prefilled_once_with_the_same_results) {
     }
   }
 }
+
+namespace {
+struct StepLog {
+  std::vector<std::vector<int32_t>> steps;
+  int32_t stop_after = -1;  // end the generation after this step (-1: never)
+};
+
+int32_t log_step(void* context, int32_t step, const int32_t* tokens, int32_t rows) {
+  auto* log = static_cast<StepLog*>(context);
+  CHECK(step == static_cast<int32_t>(log->steps.size()));
+  log->steps.emplace_back(tokens, tokens + rows);
+  return step == log->stop_after ? 1 : 0;
+}
+}  // namespace
+
+// The step callback sees each step's tokens as the outputs hold them (-1 once a row stopped), and a nonzero
+// return ends the generation after that step with the steps so far in the outputs.
+TEST(step_callback_reports_each_step_and_can_end_the_generation) {
+  TinyModel model(TinySpec{});
+  Packed prompts = Packed::of(random_sequences(2, 2, 5, 97, 80));
+  Request request;
+  request.greedy = false;
+  request.samples = 2;
+  request.max_new = 8;
+  Generated plain = generate(model, prompts, request);
+  request.stop_ids = {plain.tokens[2]};  // row 0 stops at its third token
+  Generated stopped = generate(model, prompts, request);
+  StepLog log;
+  CHECK_OK(sqlrl_model_set_step_callback(model.handle(), reinterpret_cast<void*>(&log_step), &log));
+  Generated reported = generate(model, prompts, request);
+  CHECK(reported.tokens == stopped.tokens && reported.lengths == stopped.lengths);
+  CHECK(log.steps.size() == static_cast<size_t>(request.max_new));
+  for (size_t row = 0; row < 4; ++row) {
+    for (int32_t step = 0; step < request.max_new; ++step) {
+      int32_t expected = step < reported.lengths[row] ? reported.tokens[row * request.max_new + step] : -1;
+      CHECK_MSG(log.steps[step][row] == expected, "row " << row << " step " << step);
+    }
+  }
+  StepLog early;
+  early.stop_after = 2;
+  CHECK_OK(sqlrl_model_set_step_callback(model.handle(), reinterpret_cast<void*>(&log_step), &early));
+  request.stop_ids.clear();
+  Generated cut = generate(model, prompts, request);
+  CHECK(early.steps.size() == 3);
+  for (size_t row = 0; row < 4; ++row) CHECK(cut.lengths[row] == 3);
+  CHECK_OK(sqlrl_model_set_step_callback(model.handle(), nullptr, nullptr));
+  CHECK(generate(model, prompts, request).tokens == plain.tokens);
+}

@@ -200,28 +200,51 @@ public final class NativeModel implements AutoCloseable {
 
     /** Samples params.numSamples() completions per prompt; result[p * numSamples + s]. */
     public List<Completion> generate(int[][] prompts, SamplingParams params, boolean useAdapters) {
+        return generate(prompts, params, useAdapters, null);
+    }
+
+    /** As above; `listener` (nullable) is told each step's tokens while the call runs, and may end it early. */
+    public List<Completion> generate(int[][] prompts, SamplingParams params, boolean useAdapters, StepListener listener) {
         try (Arena arena = Arena.ofConfined()) {
-            Packed p = Packed.of(arena, prompts);
-            int rows = prompts.length * params.numSamples();
-            int maxNew = params.maxNewTokens();
-            MemorySegment tokens = arena.allocate(JAVA_INT, (long) rows * maxNew);
-            MemorySegment logprobs = arena.allocate(JAVA_FLOAT, (long) rows * maxNew);
-            MemorySegment lengths = arena.allocate(JAVA_INT, rows);
-            int[] stops = params.stopIds().stream().mapToInt(Integer::intValue).toArray();
-            MemorySegment stopSeg = stops.length == 0 ? MemorySegment.NULL : arena.allocateFrom(JAVA_INT, stops);
-            call("sqlrl_generate", SqlrlNative.generate(live(), p.tokens, p.lens, prompts.length, params.numSamples(),
-                    maxNew, params.greedy() ? 1 : 0, params.temperature(), params.topK(), params.topP(), params.seed(),
-                    stopSeg, stops.length, useAdapters ? 1 : 0, tokens, logprobs, lengths));
-            List<Completion> result = new ArrayList<>(rows);
-            for (int r = 0; r < rows; r++) {
-                int len = lengths.getAtIndex(JAVA_INT, r);
-                long base = (long) r * maxNew;
-                result.add(new Completion(
-                        tokens.asSlice(base * 4, len * 4L).toArray(JAVA_INT),
-                        logprobs.asSlice(base * 4, len * 4L).toArray(JAVA_FLOAT)));
+            StepCallback callback = listener == null ? null : new StepCallback(listener);
+            if (callback != null) {
+                call("sqlrl_model_set_step_callback", SqlrlNative.modelSetStepCallback(live(), callback.stub(arena),
+                        MemorySegment.NULL));
             }
-            return result;
+            try {
+                List<Completion> completions = generateNative(arena, prompts, params, useAdapters);
+                if (callback != null) callback.rethrow();
+                return completions;
+            } finally {
+                if (callback != null) {
+                    call("sqlrl_model_set_step_callback", SqlrlNative.modelSetStepCallback(live(), MemorySegment.NULL,
+                            MemorySegment.NULL));
+                }
+            }
         }
+    }
+
+    private List<Completion> generateNative(Arena arena, int[][] prompts, SamplingParams params, boolean useAdapters) {
+        Packed p = Packed.of(arena, prompts);
+        int rows = prompts.length * params.numSamples();
+        int maxNew = params.maxNewTokens();
+        MemorySegment tokens = arena.allocate(JAVA_INT, (long) rows * maxNew);
+        MemorySegment logprobs = arena.allocate(JAVA_FLOAT, (long) rows * maxNew);
+        MemorySegment lengths = arena.allocate(JAVA_INT, rows);
+        int[] stops = params.stopIds().stream().mapToInt(Integer::intValue).toArray();
+        MemorySegment stopSeg = stops.length == 0 ? MemorySegment.NULL : arena.allocateFrom(JAVA_INT, stops);
+        call("sqlrl_generate", SqlrlNative.generate(live(), p.tokens, p.lens, prompts.length, params.numSamples(),
+                maxNew, params.greedy() ? 1 : 0, params.temperature(), params.topK(), params.topP(), params.seed(),
+                stopSeg, stops.length, useAdapters ? 1 : 0, tokens, logprobs, lengths));
+        List<Completion> result = new ArrayList<>(rows);
+        for (int r = 0; r < rows; r++) {
+            int len = lengths.getAtIndex(JAVA_INT, r);
+            long base = (long) r * maxNew;
+            result.add(new Completion(
+                    tokens.asSlice(base * 4, len * 4L).toArray(JAVA_INT),
+                    logprobs.asSlice(base * 4, len * 4L).toArray(JAVA_FLOAT)));
+        }
+        return result;
     }
 
     /** Attaches fresh adapters (A Kaiming-uniform from seed, B zero), replacing any attached. */

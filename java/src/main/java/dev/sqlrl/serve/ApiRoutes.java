@@ -66,19 +66,22 @@ final class ApiRoutes {
 
     private void chatCompletions(Context ctx) throws IOException {
         ChatCompletionRequest request = ApiJson.read(ctx.body(), ChatCompletionRequest.class);
-        ChatCompleter.Answer answer = chat.complete(request);
         if (!Boolean.TRUE.equals(request.stream())) {
-            json(ctx, chat.response(answer));
+            json(ctx, chat.response(chat.complete(request)));
             return;
         }
-        ctx.contentType("text/event-stream; charset=utf-8").header("Cache-Control", "no-cache");
-        OutputStream out = ctx.outputStream();
-        for (ChatCompletionResponse chunk : chat.chunks(answer)) {
-            out.write(("data: " + ApiJson.write(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        }
-        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        // Headers go out with the first chunk: a request refused before it (400, 503) still answers in JSON.
+        OutputStream[] out = new OutputStream[1];
+        chat.stream(request, chunk -> {
+            if (out[0] == null) {
+                ctx.contentType("text/event-stream; charset=utf-8").header("Cache-Control", "no-cache");
+                out[0] = ctx.outputStream();
+            }
+            out[0].write(("data: " + ApiJson.write(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out[0].flush();
+        });
+        out[0].write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        out[0].flush();
     }
 
     static void json(Context ctx, Object value) {

@@ -4,11 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sqlrl.data.ChatMessage;
 import dev.sqlrl.model.Completion;
 import dev.sqlrl.model.SamplingParams;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * POST /v1/chat/completions (OpenAI's semantics): the messages go through the model's chat template (the one
@@ -35,7 +40,77 @@ public final class ChatCompleter {
         this.stopIds = model.stopIds();
     }
 
+    /** A checked request, ready for the batcher. */
+    private record Prepared(int[] tokens, SamplingParams params, List<String> stops, int maxTokens, int n) {}
+
     public Answer complete(ChatCompletionRequest request) {
+        Prepared p = prepare(request);
+        BatchedCompletions generated = Futures.await(batcher.submit(p.tokens(), p.params(), settings.requestTimeoutMillis()),
+                settings.requestTimeoutMillis());
+        return answer(p, generated, "chatcmpl-" + UUID.randomUUID(), System.currentTimeMillis() / 1000);
+    }
+
+    /** Where a stream's chunks go, in order; the first send commits the response. */
+    public interface ChunkOut {
+        void send(ChatCompletionResponse chunk) throws IOException;
+    }
+
+    /**
+     * The answer as a stream, each choice's text sent as its tokens are drawn: per choice its role, then its text
+     * in pieces (held back while its end could still turn out to be the start of a stop string, or half of a
+     * character), then its finish reason. The pieces add up to the text the whole answer has. A client that goes
+     * away ends the sending, not the generation (other requests share it).
+     */
+    public void stream(ChatCompletionRequest request, ChunkOut out) throws IOException {
+        Prepared p = prepare(request);
+        BlockingQueue<int[]> drawn = new LinkedBlockingQueue<>();  // {sample, token}
+        CompletableFuture<BatchedCompletions> future = batcher.submit(p.tokens(), p.params(), settings.requestTimeoutMillis(),
+                (sample, token) -> drawn.add(new int[] {sample, token}));
+        String id = "chatcmpl-" + UUID.randomUUID();
+        long created = System.currentTimeMillis() / 1000;
+        List<StreamedText> choices = new ArrayList<>();
+        for (int i = 0; i < p.n(); i++) {
+            choices.add(new StreamedText(p.stops()));
+            out.send(chunk(id, created, i, new ChatCompletionResponse.Message("assistant", ""), null));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMillis() + 1_000);
+        // The batcher tells every token before it completes the future: once it is done, all tokens are queued.
+        while (!future.isDone() || !drawn.isEmpty()) {
+            int[] first = poll(drawn);
+            if (first == null) {
+                if (System.nanoTime() > deadline) break;  // Futures.await below answers the timeout
+                continue;
+            }
+            List<int[]> batch = new ArrayList<>(List.of(first));
+            drawn.drainTo(batch);
+            boolean[] changed = new boolean[p.n()];
+            for (int[] event : batch) {
+                choices.get(event[0]).add(event[1]);
+                changed[event[0]] = true;
+            }
+            for (int i = 0; i < p.n(); i++) {
+                String piece = changed[i] ? choices.get(i).advance(ids -> model.tokenizer().decode(ids, true)) : "";
+                if (!piece.isEmpty()) out.send(chunk(id, created, i, new ChatCompletionResponse.Message(null, piece), null));
+            }
+        }
+        Answer answer = answer(p, Futures.await(future, settings.requestTimeoutMillis()), id, created);
+        for (int i = 0; i < p.n(); i++) {
+            String rest = choices.get(i).rest(answer.texts().get(i));
+            if (!rest.isEmpty()) out.send(chunk(id, created, i, new ChatCompletionResponse.Message(null, rest), null));
+            out.send(chunk(id, created, i, new ChatCompletionResponse.Message(null, null), answer.finishReasons().get(i)));
+        }
+    }
+
+    private static int[] poll(BlockingQueue<int[]> drawn) {
+        try {
+            return drawn.poll(20, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ServiceUnavailableException.shuttingDown();
+        }
+    }
+
+    private Prepared prepare(ChatCompletionRequest request) {
         if (request.messages() == null || request.messages().isEmpty()) throw ApiException.badRequest("'messages' is required");
         List<ChatMessage> messages = new ArrayList<>();
         for (ChatCompletionRequest.Message m : request.messages()) {
@@ -62,21 +137,22 @@ public final class ChatCompleter {
         long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong();
         SamplingParams params = temperature == 0 ? SamplingParams.greedy(maxTokens, stopIds)
                 : new SamplingParams(false, temperature, 0, topP, seed, maxTokens, n, stopIds);
-        BatchedCompletions generated = Futures.await(batcher.submit(tokens, params, settings.requestTimeoutMillis()),
-                settings.requestTimeoutMillis());
+        return new Prepared(tokens, params, stops, maxTokens, n);
+    }
+
+    private Answer answer(Prepared p, BatchedCompletions generated, String id, long created) {
         List<String> texts = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         int completionTokens = 0;
         for (Completion c : generated.completions()) {
             completionTokens += c.tokens().length;
             String text = model.tokenizer().decode(c.tokens(), true);
-            int cut = firstStop(text, stops);
+            int cut = firstStop(text, p.stops());
             boolean stoppedById = c.tokens().length > 0 && stopIds.contains(c.tokens()[c.tokens().length - 1]);
             texts.add(cut >= 0 ? text.substring(0, cut) : text);
-            reasons.add(cut >= 0 || stoppedById || c.tokens().length < maxTokens ? "stop" : "length");
+            reasons.add(cut >= 0 || stoppedById || c.tokens().length < p.maxTokens() ? "stop" : "length");
         }
-        return new Answer("chatcmpl-" + UUID.randomUUID(), System.currentTimeMillis() / 1000, texts, reasons, tokens.length,
-                completionTokens);
+        return new Answer(id, created, texts, reasons, p.tokens().length, completionTokens);
     }
 
     public ChatCompletionResponse response(Answer answer) {
@@ -90,26 +166,9 @@ public final class ChatCompleter {
                         answer.promptTokens() + answer.completionTokens()));
     }
 
-    /**
-     * The stream's chunks: per choice its role, its text in pieces, its finish reason. The model generates an answer
-     * in one native call, so the chunks follow when it is done (clients that read streams work unchanged).
-     */
-    public List<ChatCompletionResponse> chunks(Answer answer) {
-        List<ChatCompletionResponse> out = new ArrayList<>();
-        for (int i = 0; i < answer.texts().size(); i++) {
-            out.add(chunk(answer, i, new ChatCompletionResponse.Message("assistant", ""), null));
-            String text = answer.texts().get(i);
-            for (int start = 0; start < text.length(); start += 16) {
-                out.add(chunk(answer, i, new ChatCompletionResponse.Message(null, text.substring(start,
-                        Math.min(text.length(), start + 16))), null));
-            }
-            out.add(chunk(answer, i, new ChatCompletionResponse.Message(null, null), answer.finishReasons().get(i)));
-        }
-        return out;
-    }
-
-    private ChatCompletionResponse chunk(Answer answer, int index, ChatCompletionResponse.Message delta, String finish) {
-        return new ChatCompletionResponse(answer.id(), "chat.completion.chunk", answer.created(), model.name(),
+    private ChatCompletionResponse chunk(String id, long created, int index, ChatCompletionResponse.Message delta,
+                                         String finish) {
+        return new ChatCompletionResponse(id, "chat.completion.chunk", created, model.name(),
                 List.of(new ChatCompletionResponse.Choice(index, null, delta, finish)), null);
     }
 
@@ -126,7 +185,7 @@ public final class ChatCompleter {
         return out;
     }
 
-    private static int firstStop(String text, List<String> stops) {
+    static int firstStop(String text, List<String> stops) {
         int first = -1;
         for (String s : stops) {
             int at = text.indexOf(s);

@@ -2,6 +2,7 @@ package dev.sqlrl.serve;
 
 import dev.sqlrl.model.Completion;
 import dev.sqlrl.model.SamplingParams;
+import dev.sqlrl.model.StepListener;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -28,8 +29,16 @@ public final class GenerationBatcher implements AutoCloseable {
         void batchDone(int prompts, long generatedTokens, long generateNanos);
     }
 
+    /**
+     * Told each token of one request as its generate call draws it (sample index within the request, token id),
+     * on the batcher's thread before the request's future completes: must return at once (hand it to a queue).
+     */
+    public interface TokenSink {
+        void token(int sample, int token);
+    }
+
     private record Job(int[] prompt, SamplingParams params, long submittedNanos, long deadlineNanos, long timeoutMillis,
-                       CompletableFuture<BatchedCompletions> result) {}
+                       TokenSink sink, CompletableFuture<BatchedCompletions> result) {}
 
     private final BatchModel model;
     private final int maxBatchPrompts;
@@ -61,10 +70,16 @@ public final class GenerationBatcher implements AutoCloseable {
      * @throws ServiceUnavailableException when the queue is full or the batcher is closed
      */
     public CompletableFuture<BatchedCompletions> submit(int[] prompt, SamplingParams params, long timeoutMillis) {
+        return submit(prompt, params, timeoutMillis, null);
+    }
+
+    /** As above; `sink` (nullable) is told the request's tokens as they are drawn. */
+    public CompletableFuture<BatchedCompletions> submit(int[] prompt, SamplingParams params, long timeoutMillis,
+                                                        TokenSink sink) {
         if (closed) throw ServiceUnavailableException.shuttingDown();
         long now = System.nanoTime();
         Job job = new Job(prompt.clone(), params, now, now + TimeUnit.MILLISECONDS.toNanos(timeoutMillis), timeoutMillis,
-                new CompletableFuture<>());
+                sink, new CompletableFuture<>());
         if (!queue.offer(job)) throw ServiceUnavailableException.queueFull(capacity);
         return job.result();
     }
@@ -127,7 +142,7 @@ public final class GenerationBatcher implements AutoCloseable {
         int[][] prompts = live.stream().map(Job::prompt).toArray(int[][]::new);
         List<Completion> completions;
         try {
-            completions = model.generate(prompts, params);
+            completions = model.generate(prompts, params, streaming(live, params.numSamples()));
         } catch (RuntimeException | Error e) {
             live.forEach(job -> job.result().completeExceptionally(e));
             if (e instanceof VirtualMachineError vm) throw vm;
@@ -143,6 +158,23 @@ public final class GenerationBatcher implements AutoCloseable {
             job.result().complete(new BatchedCompletions(own, live.size(), start - job.submittedNanos(), generateNanos));
         }
         listener.batchDone(live.size(), tokens, generateNanos);
+    }
+
+    /** Hands each drawn token to its request's sink; null when no request of the call streams. */
+    private static StepListener streaming(List<Job> live, int samples) {
+        if (live.stream().allMatch(job -> job.sink() == null)) return null;
+        return (step, tokens) -> {
+            for (int row = 0; row < tokens.length; row++) {
+                TokenSink sink = live.get(row / samples).sink();
+                if (tokens[row] < 0 || sink == null) continue;
+                try {
+                    sink.token(row % samples, tokens[row]);
+                } catch (RuntimeException e) {
+                    // one request's broken sink must not end the others' generation
+                }
+            }
+            return true;
+        };
     }
 
     /** Same settings apart from the seed: one generate call can serve both. */

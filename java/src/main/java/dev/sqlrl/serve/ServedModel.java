@@ -6,6 +6,7 @@ import dev.sqlrl.generation.StopTokens;
 import dev.sqlrl.model.Completion;
 import dev.sqlrl.model.NativeModel;
 import dev.sqlrl.model.SamplingParams;
+import dev.sqlrl.model.StepListener;
 import dev.sqlrl.model.tokenizer.TextTokenizer;
 import dev.sqlrl.train.PromptSettings;
 import java.nio.file.Path;
@@ -31,8 +32,8 @@ public record ServedModel(String name, NativeModel model, TextTokenizer tokenize
     }
 
     @Override
-    public List<Completion> generate(int[][] promptTokens, SamplingParams params) {
-        return model.generate(promptTokens, params, true);
+    public List<Completion> generate(int[][] promptTokens, SamplingParams params, StepListener listener) {
+        return model.generate(promptTokens, params, true, listener);
     }
 
     @Override

@@ -2,12 +2,14 @@ package dev.sqlrl.serve;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlrl.model.Completion;
 import dev.sqlrl.model.SamplingParams;
+import dev.sqlrl.model.StepListener;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,7 +32,7 @@ class GenerationBatcherTest {
         }
 
         @Override
-        public List<Completion> generate(int[][] prompts, SamplingParams params) {
+        public List<Completion> generate(int[][] prompts, SamplingParams params, StepListener listener) {
             try {
                 release.await();
             } catch (InterruptedException e) {
@@ -40,6 +42,16 @@ class GenerationBatcherTest {
             List<Completion> out = new ArrayList<>();
             for (int[] prompt : prompts) {
                 for (int s = 0; s < params.numSamples(); s++) out.add(new Completion(new int[] {prompt[0], s}, new float[2]));
+            }
+            if (listener != null) {
+                // Step j draws every row's token j; a row of prompt 0 stops after its first token.
+                for (int step = 0; step < 2; step++) {
+                    int[] tokens = new int[out.size()];
+                    for (int row = 0; row < out.size(); row++) {
+                        tokens[row] = step == 1 && row < params.numSamples() ? -1 : out.get(row).tokens()[step];
+                    }
+                    listener.onStep(step, tokens);
+                }
             }
             return out;
         }
@@ -74,6 +86,31 @@ class GenerationBatcherTest {
                 assertEquals(3, own.size());
                 for (int s = 0; s < 3; s++) assertArrayEquals(new int[] {100 + i, s}, own.get(s).tokens());
             }
+        }
+    }
+
+    @Test
+    void streamingRequestsAreToldTheirOwnTokensBeforeTheirAnswerCompletes() throws Exception {
+        EchoModel model = new EchoModel(new CountDownLatch(0));
+        SamplingParams two = new SamplingParams(false, 1.0, 0, 1.0, 5, 4, 2, List.of());
+        try (GenerationBatcher batcher = new GenerationBatcher(model, 3, 200, 100, (p, t, n) -> { })) {
+            List<List<String>> told = List.of(new ArrayList<>(), new ArrayList<>());
+            List<CompletableFuture<BatchedCompletions>> futures = new ArrayList<>();
+            List<Boolean> doneWhenTold = Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < 2; i++) {
+                int request = i;
+                futures.add(batcher.submit(new int[] {100 + i}, two, 10_000, (sample, token) -> {
+                    told.get(request).add(sample + ":" + token);
+                    doneWhenTold.add(futures.size() > request && futures.get(request).isDone());
+                }));
+            }
+            var quiet = batcher.submit(new int[] {200}, two, 10_000); // no sink: shares the call, told nothing
+            for (var f : futures) f.get(10, TimeUnit.SECONDS);
+            assertEquals(3, quiet.get(10, TimeUnit.SECONDS).batchPrompts());
+            // request 0 is prompt 0, whose rows stopped after one token; request 1 gets both steps
+            assertEquals(List.of("0:100", "1:100"), told.get(0));
+            assertEquals(List.of("0:101", "1:101", "0:0", "1:1"), told.get(1));
+            assertFalse(doneWhenTold.contains(true), "tokens come before the answer");
         }
     }
 

@@ -39,7 +39,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "  sqlrl data stats --data ~/data/spider --split dev --tokenizer ~/models/qwen2.5-coder-1.5b",
         "  sqlrl data link --data ~/data/spider --split dev --out linked.jsonl"},
         name = "data", mixinStandardHelpOptions = true, description = "Inspect text-to-SQL datasets.",
-        subcommands = {DataCommand.Stats.class, DataCommand.Link.class})
+        subcommands = {DataCommand.Stats.class, DataCommand.Link.class, DataFilterCommand.class})
 public final class DataCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,14 +1,10 @@
 package dev.sqlrl.cli;
 
 import dev.sqlrl.UserInputException;
-import dev.sqlrl.config.PromptSection;
-import dev.sqlrl.config.SchemaSection;
 import dev.sqlrl.data.Dataset;
 import dev.sqlrl.data.DatasetLoader;
 import dev.sqlrl.data.Example;
 import dev.sqlrl.data.PromptBuilder;
-import dev.sqlrl.data.PromptTemplate;
-import dev.sqlrl.data.SchemaSerializer;
 import dev.sqlrl.eval.EvaluationFiles;
 import dev.sqlrl.eval.OfficialSqlFiles;
 import dev.sqlrl.eval.EvaluationReport;
@@ -52,6 +48,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    PromptSettingsOptions promptOptions;
+
     @Option(names = "--data", required = true, paramLabel = "DIR",
             description = "Dataset folder (Spider, BIRD or <split>.jsonl layout) or a .jsonl file.")
     Path data;
@@ -74,44 +73,9 @@ public final class EvalCommand implements Callable<Integer> {
                     + "instead of stopping.")
     boolean skipMissingDatabases;
 
-    @Option(names = {"--run", "--config"}, paramLabel = "PATH",
-            description = "The training run whose prompt settings to use: its run folder or a config .yaml (default: the "
-                    + "config.yaml that sqlrl keeps beside every checkpoint's adapter, found from --adapter; else the "
-                    + "config defaults). The options below override single settings.")
-    Path runConfig;
-
-    @Option(names = "--max-new-tokens", paramLabel = "N",
-            description = "Tokens generated at most per answer (default: the run's eval.max_new_tokens, 256 without a run).")
-    Integer maxNewTokens;
-
-    @Option(names = "--max-prompt-tokens", paramLabel = "N",
-            description = "Examples whose prompt is longer are skipped and counted, not truncated (default: the run's "
-                    + "prompt.max_prompt_tokens, 1024 without a run).")
-    Integer maxPromptTokens;
-
     @Option(names = "--batch-prompts", defaultValue = "8", paramLabel = "N",
             description = "Prompts generated together (default: ${DEFAULT-VALUE}).")
     int batchPrompts;
-
-    @Option(names = "--template", paramLabel = "ID",
-            description = "Prompt template id or .txt file (default: the run's prompt.template, "
-                    + PromptTemplate.DEFAULT_ID + " without a run).")
-    String template;
-
-    @Option(names = "--chat-template", negatable = true,
-            description = "Render prompts through the model's chat template; --no-chat-template feeds the plain template "
-                    + "text (default: the run's prompt.use_chat_template, on without a run).")
-    Boolean chatTemplate;
-
-    @Option(names = "--schema-format", paramLabel = "FORMAT",
-            description = "Schema in the prompt: ddl (CREATE TABLE) or compact (table(column, ...)) (default: the run's "
-                    + "data.schema.format, ddl without a run).")
-    String schemaFormat;
-
-    @Option(names = "--sample-values", paramLabel = "N",
-            description = "Sample values per column in the prompt's schema (default: the run's data.schema.sample_values, "
-                    + "3 without a run).")
-    Integer sampleValues;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Sampling seed for --vote > 1 (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -131,7 +95,7 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         for (String missing : dataset.missingDatabases()) err.println("eval: left out (database missing): " + missing);
         if (examples.isEmpty()) throw new UserInputException(data + ": split '" + split + "' has no examples");
-        PromptSettings settings = promptSettings();
+        PromptSettings settings = promptOptions.resolve(modelOptions.adapter);
         Path outDir = out != null ? out : defaultOutDir();
         long start = System.nanoTime();
         EvaluationReport report;
@@ -172,15 +136,8 @@ public final class EvalCommand implements Callable<Integer> {
     private void checkOptions() {
         if (vote < 1) throw new UserInputException("--vote must be at least 1, got " + vote);
         if (maxExamples < 0) throw new UserInputException("--max-examples must be 0 (all) or more, got " + maxExamples);
-        if (maxNewTokens != null && maxNewTokens < 1) {
-            throw new UserInputException("--max-new-tokens must be at least 1, got " + maxNewTokens);
-        }
-        if (maxPromptTokens != null && maxPromptTokens < 1) {
-            throw new UserInputException("--max-prompt-tokens must be at least 1, got " + maxPromptTokens);
-        }
+        promptOptions.check();
         if (batchPrompts < 1) throw new UserInputException("--batch-prompts must be at least 1, got " + batchPrompts);
-        if (schemaFormat != null) schemaFormat();
-        if (sampleValues != null && sampleValues < 0) throw new UserInputException("--sample-values must be 0 or more, got " + sampleValues);
         if (sqlThreads < 1) throw new UserInputException("--sql-threads must be at least 1, got " + sqlThreads);
     }
 
@@ -194,21 +151,6 @@ public final class EvalCommand implements Callable<Integer> {
     private static String folderName(Path dir) {
         Path name = dir.toAbsolutePath().normalize().getFileName();
         return name == null ? "model" : name.toString();
-    }
-
-    /** The adapter's training settings (or the defaults), with the options given on the command line on top. */
-    private PromptSettings promptSettings() {
-        PromptSettings s = PromptSettings.resolve(modelOptions.adapter, runConfig);
-        PromptSection p = s.prompt();
-        s = s.withPrompt(new PromptSection(template != null ? template : p.template(),
-                chatTemplate != null ? chatTemplate : p.useChatTemplate(),
-                maxPromptTokens != null ? maxPromptTokens : p.maxPromptTokens()));
-        SchemaSection schema = s.schema();
-        s = s.withSchema(new SchemaSection(sampleValues != null ? sampleValues : schema.sampleValues(), schema.foreignKeys(),
-                schemaFormat != null ? schemaFormat() : schema.format(), schema.values(), schema.linking()));
-        if (maxNewTokens != null) s = s.withMaxNewTokens(maxNewTokens);
-        PromptTemplate.load(s.prompt().template()); // an unknown template fails here, before the model loads
-        return s;
     }
 
     private Map<String, String> runSettings(PromptSettings settings, Dataset dataset, double seconds) {
@@ -227,13 +169,5 @@ public final class EvalCommand implements Callable<Integer> {
         run.put("batch prompts", Integer.toString(batchPrompts));
         run.put("wall time", String.format(Locale.ROOT, "%.1f s", seconds));
         return run;
-    }
-
-    private SchemaSerializer.Format schemaFormat() {
-        try {
-            return SchemaSerializer.Format.valueOf(schemaFormat.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UserInputException("--schema-format must be ddl or compact, got '" + schemaFormat + "'");
-        }
     }
 }

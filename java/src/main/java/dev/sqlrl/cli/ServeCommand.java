@@ -43,6 +43,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    PromptSettingsOptions promptOptions;
+
     @Option(names = "--data", paramLabel = "DIR",
             description = "Dataset folder (Spider, BIRD or <split>.jsonl layout): every database of it is served, and its"
                     + " split's questions are the page's samples (default: none; then --db is needed).")
@@ -67,11 +70,6 @@ public final class ServeCommand implements Callable<Integer> {
             description = "File whose first line is the Bearer token every API route needs (default: none, no key).")
     Path apiKeyFile;
 
-    @Option(names = {"--run", "--config"}, paramLabel = "PATH",
-            description = "The training run whose prompt settings to use: its run folder or config .yaml (default: the "
-                    + "config.yaml beside --adapter; else the config defaults).")
-    Path runConfig;
-
     @Option(names = "--max-batch", defaultValue = "32", paramLabel = "N",
             description = "Prompts generated together in one call; 1 turns batching off (default: ${DEFAULT-VALUE}).")
     int maxBatch;
@@ -88,18 +86,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "A request's deadline for generation, waiting included; past it, 504 (default: ${DEFAULT-VALUE}).")
     long timeoutMs;
 
-    @Option(names = "--max-new-tokens", paramLabel = "N",
-            description = "Tokens generated per answer at most (default: the run's eval.max_new_tokens, 256 without a run).")
-    Integer maxNewTokens;
-
     @Option(names = "--sql-timeout-ms", defaultValue = "5000", paramLabel = "MS",
             description = "Deadline of one SQL run in the sandbox (default: ${DEFAULT-VALUE}).")
     long sqlTimeoutMs;
 
     @Override
     public Integer call() {
-        PromptSettings prompts = PromptSettings.resolve(modelOptions.adapter, runConfig);
-        if (maxNewTokens != null) prompts = prompts.withMaxNewTokens(maxNewTokens);
+        promptOptions.check();
+        PromptSettings prompts = promptOptions.resolve(modelOptions.adapter);
         ServeSettings settings = settings(prompts.maxNewTokens());
         DatabaseCatalog catalog = DatabaseCatalog.load(data, split, databases, prompts.serializer());
         PrintWriter out = spec.commandLine().getOut();

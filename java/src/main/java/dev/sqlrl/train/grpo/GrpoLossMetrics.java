@@ -6,7 +6,7 @@ import java.util.OptionalDouble;
  * What the loss computation observed in one micro-batch, named after TRL's logged metrics where
  * one exists. Token averages are over active tokens (truncated completions excluded when masked).
  * Per-token entropy is not here: it needs the full distribution, which only native sees, and native
- * does not report it yet.
+ * does not report it yet. A step adds these up with {@link GrpoLossTotals}.
  *
  * @param activeTokens completion tokens that carry loss
  * @param klMean mean k3 KL against the reference over active tokens; empty without reference log-probs
@@ -16,12 +16,13 @@ import java.util.OptionalDouble;
  * @param ratioMean mean importance ratio exp(logp - old logp); NaN when no token is active
  * @param ratioMin smallest importance ratio; NaN when no token is active
  * @param ratioMax largest importance ratio; NaN when no token is active
- * @param completionLengthMean mean length in tokens over all completions, masked ones included
+ * @param completions completions of the micro-batch, masked ones included
+ * @param completionTokens their tokens
  * @param completionLengthMin shortest completion
  * @param completionLengthMax longest completion
- * @param truncatedFraction fraction of completions that ended without a stop token
+ * @param truncatedCompletions completions that ended without a stop token
  */
-public record GrpoStepMetrics(
+public record GrpoLossMetrics(
         long activeTokens,
         OptionalDouble klMean,
         double lowClipFraction,
@@ -30,7 +31,19 @@ public record GrpoStepMetrics(
         double ratioMean,
         double ratioMin,
         double ratioMax,
-        double completionLengthMean,
+        int completions,
+        long completionTokens,
         int completionLengthMin,
         int completionLengthMax,
-        double truncatedFraction) {}
+        int truncatedCompletions) {
+
+    /** Mean length in tokens over all completions, masked ones included. */
+    public double completionLengthMean() {
+        return (double) completionTokens / completions;
+    }
+
+    /** Fraction of completions that ended without a stop token. */
+    public double truncatedFraction() {
+        return (double) truncatedCompletions / completions;
+    }
+}

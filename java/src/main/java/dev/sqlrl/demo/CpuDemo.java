@@ -15,6 +15,8 @@ import dev.sqlrl.train.StageResult;
 import dev.sqlrl.train.TrainingData;
 import dev.sqlrl.train.TrainingStages;
 import dev.sqlrl.train.TrainingStages.Stage;
+import dev.sqlrl.train.grpo.GrpoTrainer;
+import dev.sqlrl.train.run.MetricKeys;
 import dev.sqlrl.train.run.MetricsLog;
 import dev.sqlrl.train.run.RunPlots;
 import java.io.IOException;
@@ -173,7 +175,7 @@ public final class CpuDemo {
     private static List<Double> rewardCurve(Path metricsFile) {
         List<Double> rewards = new ArrayList<>();
         for (Map<String, Object> record : MetricsLog.read(metricsFile)) {
-            if ("grpo".equals(record.get("stage")) && record.get("reward") instanceof Number n) {
+            if (GrpoTrainer.STAGE.equals(record.get(MetricKeys.STAGE)) && record.get(MetricKeys.REWARD) instanceof Number n) {
                 rewards.add(n.doubleValue());
             }
         }

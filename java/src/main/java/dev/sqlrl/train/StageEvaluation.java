@@ -44,7 +44,7 @@ public final class StageEvaluation implements AutoCloseable {
                                 Map<String, String> shown) {
         long start = System.nanoTime();
         EvaluationReport report = run(seed);
-        run.metrics().write(metrics(stage, step, report, (System.nanoTime() - start) / 1e9));
+        run.metrics().write(EvalMetrics.of(stage, step, report, (System.nanoTime() - start) / 1e9));
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("stage", stage);
         settings.put("step", Long.toString(step));
@@ -65,19 +65,5 @@ public final class StageEvaluation implements AutoCloseable {
     @Override
     public void close() {
         evaluator.close();
-    }
-
-    /** The metrics record of an evaluation at {@code step} of {@code stage}. */
-    public static Map<String, Object> metrics(String stage, long step, EvaluationReport report, double seconds) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("step", step);
-        record.put("stage", "eval");
-        record.put("of_stage", stage);
-        record.put("eval/ex", report.ex());
-        record.put("eval/em", report.em());
-        record.put("eval/examples", report.results().size());
-        record.put("eval/skipped", report.skipped());
-        record.put("eval/seconds", seconds);
-        return record;
     }
 }

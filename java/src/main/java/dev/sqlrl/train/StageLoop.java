@@ -4,6 +4,7 @@ import dev.sqlrl.UserInputException;
 import dev.sqlrl.config.CheckpointSection;
 import dev.sqlrl.data.Dataset;
 import dev.sqlrl.train.run.CheckpointStore;
+import dev.sqlrl.train.run.MetricsRecord;
 import dev.sqlrl.train.run.TrainingProgress;
 import java.nio.file.Path;
 import java.util.Map;
@@ -29,12 +30,12 @@ public final class StageLoop {
     /**
      * What one step did.
      *
-     * @param record         its metrics record (written by the loop)
+     * @param metrics        its metrics line (written by the loop, with the memory figures after the step)
      * @param updates        optimizer updates it made or tried
      * @param skippedUpdates those skipped for a non-finite loss or gradient
      * @param shown          what the progress line shows for it (the loop adds EX after an evaluation)
      */
-    public record Step(Map<String, Object> record, int updates, int skippedUpdates, Map<String, String> shown) {
+    public record Step(MetricsRecord metrics, int updates, int skippedUpdates, Map<String, String> shown) {
         boolean changedAdapters() {
             return skippedUpdates < updates;
         }
@@ -90,8 +91,7 @@ public final class StageLoop {
                 long number = state.step() + 1;
                 Step done = step.run(number, guard);
                 state = state.afterStep(!done.changedAdapters());
-                MemoryMetrics.put(policy.model(), done.record());
-                run.metrics().write(done.record());
+                run.metrics().write(done.metrics(), MemoryMetrics.measure(policy.model()));
                 guard.stopIfDiverged(number, lastGood(run));
 
                 boolean evaluate = evaluationDue(schedule.evalEvery(), number, totalSteps);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqlrl.cli.CliRun.Result;
 import dev.sqlrl.model.NativeTests;
+import dev.sqlrl.train.grpo.GrpoTrainer;
+import dev.sqlrl.train.run.MetricKeys;
 import dev.sqlrl.train.run.MetricsLog;
 import dev.sqlrl.train.run.TensorBoardEvents;
 import dev.sqlrl.train.run.TensorBoardFiles;
@@ -65,16 +67,18 @@ class DemoCommandTest {
 
         // the GRPO run recorded what a researcher watches, every step
         List<Map<String, Object>> grpoSteps = MetricsLog.read(out.resolve("grpo/metrics.jsonl")).stream()
-                .filter(r -> "grpo".equals(r.get("stage"))).toList();
+                .filter(r -> GrpoTrainer.STAGE.equals(r.get(MetricKeys.STAGE))).toList();
         assertEquals(100, grpoSteps.size());
-        for (String key : List.of("reward", "reward/execution", "train/sample_ex", "advantage/std", "zero_spread_groups",
-                "clip_ratio/high", "entropy", "completion_length/mean", "tokens_per_s/sample", "tokens_per_s/update",
-                "time/sample_s", "time/reward_s", "time/update_s", "memory/lora_bytes", "loss", "grad_norm")) {
+        for (String key : List.of(MetricKeys.REWARD, MetricKeys.rewardComponent("execution"), MetricKeys.TRAIN_SAMPLE_EX,
+                MetricKeys.ADVANTAGE_STD, MetricKeys.ZERO_SPREAD_GROUPS, MetricKeys.CLIP_RATIO_HIGH, MetricKeys.ENTROPY,
+                MetricKeys.COMPLETION_LENGTH_MEAN, MetricKeys.TOKENS_PER_S_SAMPLE, MetricKeys.TOKENS_PER_S_UPDATE,
+                MetricKeys.TIME_SAMPLE_S, MetricKeys.TIME_REWARD_S, MetricKeys.TIME_UPDATE_S, MetricKeys.MEMORY_LORA_BYTES,
+                MetricKeys.LOSS, MetricKeys.GRAD_NORM)) {
             assertTrue(grpoSteps.getFirst().get(key) instanceof Number, key + " missing from " + grpoSteps.getFirst());
         }
         assertTrue(Files.size(out.resolve("grpo/samples.jsonl")) > 0);
         for (Map<String, Object> step : grpoSteps) {
-            assertTrue(((Number) step.get("grad_norm")).doubleValue() > 0, "an update without gradient: " + step);
+            assertTrue(((Number) step.get(MetricKeys.GRAD_NORM)).doubleValue() > 0, "an update without gradient: " + step);
         }
 
         // a user re-evaluating the demo's adapter with `sqlrl eval` gets the EX the demo reported: eval takes the

@@ -13,7 +13,9 @@ import dev.sqlrl.model.safetensors.TensorInfo;
 import dev.sqlrl.train.TrainingStages.Stage;
 import dev.sqlrl.train.run.Checkpoint;
 import dev.sqlrl.train.run.CheckpointStore;
+import dev.sqlrl.train.run.MetricKeys;
 import dev.sqlrl.train.run.MetricsLog;
+import dev.sqlrl.train.sft.SftTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,9 +57,10 @@ class NonFiniteTrainingTest {
         assertTrue(e.getMessage().contains("step 5") && e.getMessage().contains(latest.dir().toString()), e.getMessage());
         assertTrue(Files.isRegularFile(latest.dir().resolve("adapter/adapter_model.safetensors")));
         List<Map<String, Object>> records = MetricsLog.read(run.resolve("metrics.jsonl"));
-        List<Object> skipped = records.stream().filter(r -> "sft".equals(r.get("stage"))).map(r -> r.get("skipped")).toList();
+        List<Object> skipped = records.stream().filter(r -> SftTrainer.STAGE.equals(r.get(MetricKeys.STAGE)))
+                .map(r -> r.get(MetricKeys.SKIPPED)).toList();
         assertEquals(List.of(false, false, true, true, true), skipped);
-        assertEquals(null, records.get(records.size() - 1).get("loss"), "a NaN loss is written as null");
+        assertEquals(null, records.get(records.size() - 1).get(MetricKeys.LOSS), "a NaN loss is written as null");
     }
 
     /** Rewrites a safetensors file with NaN in the first element of one tensor. */

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sqlrl.config.RunConfig;
 import dev.sqlrl.model.NativeTests;
 import dev.sqlrl.train.TrainingStages.Stage;
+import dev.sqlrl.train.grpo.GrpoTrainer;
+import dev.sqlrl.train.run.MetricKeys;
 import dev.sqlrl.train.run.MetricsLog;
+import dev.sqlrl.train.sft.SftTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,9 +48,11 @@ class ResumeTest {
         StageResult rest = TrainingStages.resume(Stage.SFT, dir.resolve("sft-split"), List.of(), Long.MAX_VALUE);
 
         assertEquals(6, rest.state().step());
-        assertEquals(series(whole.runDir(), "sft", "loss"), series(rest.runDir(), "sft", "loss"));
-        assertEquals(series(whole.runDir(), "sft", "grad_norm"), series(rest.runDir(), "sft", "grad_norm"));
-        assertEquals(6, series(rest.runDir(), "sft", "loss").size(), "one record per step, none repeated");
+        assertEquals(series(whole.runDir(), SftTrainer.STAGE, MetricKeys.LOSS),
+                series(rest.runDir(), SftTrainer.STAGE, MetricKeys.LOSS));
+        assertEquals(series(whole.runDir(), SftTrainer.STAGE, MetricKeys.GRAD_NORM),
+                series(rest.runDir(), SftTrainer.STAGE, MetricKeys.GRAD_NORM));
+        assertEquals(6, series(rest.runDir(), SftTrainer.STAGE, MetricKeys.LOSS).size(), "one record per step, none repeated");
         assertSameAdapters(whole, rest);
 
         // The final evaluation's answers are in the run folder, as `sqlrl eval` writes them.
@@ -73,8 +78,8 @@ class ResumeTest {
         TrainingStages.start(Stage.GRPO, config, dir.resolve("grpo-split"), init, 2);
         StageResult rest = TrainingStages.resume(Stage.GRPO, dir.resolve("grpo-split"), List.of(), Long.MAX_VALUE);
 
-        for (String metric : List.of("loss", "reward", "kl", "entropy", "grad_norm")) {
-            assertEquals(series(whole.runDir(), "grpo", metric), series(rest.runDir(), "grpo", metric), metric);
+        for (String metric : List.of(MetricKeys.LOSS, MetricKeys.REWARD, MetricKeys.KL, MetricKeys.ENTROPY, MetricKeys.GRAD_NORM)) {
+            assertEquals(series(whole.runDir(), GrpoTrainer.STAGE, metric), series(rest.runDir(), GrpoTrainer.STAGE, metric), metric);
         }
         assertSameAdapters(whole, rest);
     }
@@ -99,8 +104,10 @@ class ResumeTest {
         deleteTree(sftRun);
         StageResult rest = TrainingStages.resume(Stage.GRPO, killed, List.of(), Long.MAX_VALUE);
 
-        assertEquals(series(whole.runDir(), "grpo", "reward"), series(rest.runDir(), "grpo", "reward"));
-        assertEquals(series(whole.runDir(), "grpo", "loss"), series(rest.runDir(), "grpo", "loss"));
+        assertEquals(series(whole.runDir(), GrpoTrainer.STAGE, MetricKeys.REWARD),
+                series(rest.runDir(), GrpoTrainer.STAGE, MetricKeys.REWARD));
+        assertEquals(series(whole.runDir(), GrpoTrainer.STAGE, MetricKeys.LOSS),
+                series(rest.runDir(), GrpoTrainer.STAGE, MetricKeys.LOSS));
         assertSameAdapters(whole, rest);
     }
 
@@ -112,7 +119,7 @@ class ResumeTest {
 
     private static List<Object> series(Path runDir, String stage, String metric) {
         return MetricsLog.read(runDir.resolve("metrics.jsonl")).stream()
-                .filter(r -> stage.equals(r.get("stage")))
+                .filter(r -> stage.equals(r.get(MetricKeys.STAGE)))
                 .map((Map<String, Object> r) -> r.get(metric))
                 .toList();
     }

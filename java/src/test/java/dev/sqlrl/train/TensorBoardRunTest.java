@@ -7,6 +7,7 @@ import dev.sqlrl.DurableFiles;
 import dev.sqlrl.config.RunConfig;
 import dev.sqlrl.model.NativeTests;
 import dev.sqlrl.train.TrainingStages.Stage;
+import dev.sqlrl.train.run.MetricKeys;
 import dev.sqlrl.train.run.MetricsLog;
 import dev.sqlrl.train.run.SamplesLog;
 import dev.sqlrl.train.run.TensorBoardEvents;
@@ -46,8 +47,8 @@ class TensorBoardRunTest {
         Map<String, SortedMap<Long, Object>> expected = TensorBoardFiles.expectedScalars(metrics);
         SortedMap<Long, Object> samples = shown.remove(TensorBoardEvents.SAMPLES_TAG);
         assertEquals(TensorBoardFiles.nonFiniteAsNaN(expected), TensorBoardFiles.nonFiniteAsNaN(shown));
-        assertEquals(List.of(1L, 2L, 3L), List.copyOf(shown.get("reward").keySet()));
-        assertEquals(List.of(2L, 3L), List.copyOf(shown.get("eval/ex").keySet()));
+        assertEquals(List.of(1L, 2L, 3L), List.copyOf(shown.get(MetricKeys.REWARD).keySet()));
+        assertEquals(List.of(2L, 3L), List.copyOf(shown.get(MetricKeys.EVAL_EX).keySet()));
 
         assertEquals(List.of(1L, 2L, 3L), List.copyOf(samples.keySet()));
         for (Map<String, Object> sample : SamplesLog.read(run.resolve("samples.jsonl"))) {

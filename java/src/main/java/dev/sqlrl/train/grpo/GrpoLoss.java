@@ -112,7 +112,7 @@ public final class GrpoLoss {
         }
         // TRL divides counts by max(active, 1): with nothing active every fraction is 0
         double tokenDenominator = Math.max(activeTokens, 1);
-        GrpoStepMetrics metrics = new GrpoStepMetrics(
+        GrpoLossMetrics metrics = new GrpoLossMetrics(
                 activeTokens,
                 withReference ? OptionalDouble.of(klSum / tokenDenominator) : OptionalDouble.empty(),
                 lowClipped / tokenDenominator,
@@ -121,10 +121,11 @@ public final class GrpoLoss {
                 activeTokens > 0 ? ratioSum / activeTokens : Double.NaN,
                 activeTokens > 0 ? ratioMin : Double.NaN,
                 activeTokens > 0 ? ratioMax : Double.NaN,
-                completions.stream().mapToInt(CompletionLogProbs::length).average().orElseThrow(),
+                completions.size(),
+                completions.stream().mapToLong(CompletionLogProbs::length).sum(),
                 completions.stream().mapToInt(CompletionLogProbs::length).min().orElseThrow(),
                 completions.stream().mapToInt(CompletionLogProbs::length).max().orElseThrow(),
-                (double) completions.stream().filter(CompletionLogProbs::truncated).count() / completions.size());
+                (int) completions.stream().filter(CompletionLogProbs::truncated).count());
         return new GrpoLossResult(loss, gradient, metrics);
     }
 

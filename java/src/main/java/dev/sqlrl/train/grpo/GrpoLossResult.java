@@ -8,4 +8,4 @@ package dev.sqlrl.train.grpo;
  *     log-probs (row i = completion i): exactly what native backward takes; 0 on masked and clipped tokens
  * @param metrics what the step observed
  */
-public record GrpoLossResult(double loss, float[][] dLossDLogp, GrpoStepMetrics metrics) {}
+public record GrpoLossResult(double loss, float[][] dLossDLogp, GrpoLossMetrics metrics) {}

@@ -55,18 +55,14 @@ final class GrpoStep {
     }
 
     /**
-     * @param metrics        the step's metrics record (see the metric names in RunPlots)
+     * @param metrics        the step's metrics line
      * @param completions    every sampled completion, group by group
      * @param updates        optimizer updates attempted
      * @param skippedUpdates updates skipped for a non-finite loss or gradient
      */
-    record Result(Map<String, Object> metrics, List<SampledCompletion> completions, int updates, int skippedUpdates) {}
+    record Result(GrpoStepMetrics metrics, List<SampledCompletion> completions, int updates, int skippedUpdates) {}
 
     Result run(List<GrpoPrompt> prompts, NonFiniteGuard guard) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("step", step);
-        record.put("stage", GrpoTrainer.STAGE);
-
         long t0 = System.nanoTime();
         List<Completion> sampled = sample(prompts);
         long t1 = System.nanoTime();
@@ -79,13 +75,13 @@ final class GrpoStep {
         UpdateTotals updates = update(completions, advantages, reference, guard);
         long t4 = System.nanoTime();
 
-        putSampleMetrics(record, completions, advantages, sampled, (t1 - t0) / 1e9);
-        putUpdateMetrics(record, updates, completions, (t4 - t3) / 1e9);
-        record.put("time/sample_s", (t1 - t0) / 1e9);
-        record.put("time/reward_s", (t2 - t1) / 1e9);
-        record.put("time/reference_s", (t3 - t2) / 1e9);
-        record.put("time/update_s", (t4 - t3) / 1e9);
-        return new Result(record, completions, updates.attempted, updates.skipped);
+        double sampleSeconds = (t1 - t0) / 1e9;
+        double updateSeconds = (t4 - t3) / 1e9;
+        SampledTokens generated = SampledTokens.of(sampled);
+        GrpoStepMetrics metrics = new GrpoStepMetrics(step, rewardMetrics(completions, advantages), generated.entropy(),
+                updates.loss.lengths(), generated.tokens() / sampleSeconds, updateMetrics(updates, updateSeconds),
+                new GrpoStepMetrics.Times(sampleSeconds, (t2 - t1) / 1e9, (t3 - t2) / 1e9, updateSeconds));
+        return new Result(metrics, completions, updates.attempted, updates.skipped);
     }
 
     private List<Completion> sample(List<GrpoPrompt> prompts) {
@@ -131,12 +127,7 @@ final class GrpoStep {
         int skipped;
         double lossSum;
         double gradNormSum;
-        long activeTokens;
-        double klTokenSum;
-        boolean klKnown;
-        double lowClipTokens;
-        double highClipTokens;
-        double regionClipTokens;
+        final GrpoLossTotals loss = new GrpoLossTotals();
         long sequenceTokens;
         double lr;
     }
@@ -181,15 +172,7 @@ final class GrpoStep {
                     listener.beforeBackward(iteration, from, microBatch, result);
                     model.backward(result.dLossDLogp());
                     updateLoss += result.loss();
-                    GrpoStepMetrics m = result.metrics();
-                    totals.activeTokens += m.activeTokens();
-                    if (m.klMean().isPresent()) {
-                        totals.klKnown = true;
-                        totals.klTokenSum += m.klMean().getAsDouble() * m.activeTokens();
-                    }
-                    totals.lowClipTokens += m.lowClipFraction() * m.activeTokens();
-                    totals.highClipTokens += m.highClipFraction() * m.activeTokens();
-                    totals.regionClipTokens += m.regionClipFraction() * m.activeTokens();
+                    totals.loss.add(result.metrics());
                 }
                 totals.attempted++;
                 double gradNorm;
@@ -212,59 +195,50 @@ final class GrpoStep {
         return totals;
     }
 
-    private void putSampleMetrics(Map<String, Object> record, List<SampledCompletion> completions, Advantages advantages,
-                                  List<Completion> sampled, double sampleSeconds) {
-        record.put("reward", advantages.rewards().mean());
-        record.put("reward_std", advantages.rewards().std());
-        record.put("reward_min", advantages.rewards().min());
-        record.put("reward_max", advantages.rewards().max());
-        record.put("reward_group_std", advantages.meanGroupRewardStd());
-        record.put("zero_spread_groups", advantages.zeroSpreadGroupFraction());
+    private static GrpoStepMetrics.Rewards rewardMetrics(List<SampledCompletion> completions, Advantages advantages) {
+        Map<String, Double> components = new LinkedHashMap<>();
         for (RewardComponent component : RewardComponent.values()) {
-            record.put("reward/" + component.key(),
+            components.put(component.key(),
                     completions.stream().mapToDouble(c -> c.reward().get(component)).average().orElse(Double.NaN));
         }
-        record.put("train/sample_ex",
-                completions.stream().filter(c -> c.reward().outcome() == ExecutionOutcome.CORRECT).count() / (double) completions.size());
-        record.put("advantage/mean", advantages.advantageStats().mean());
-        record.put("advantage/std", advantages.advantageStats().std());
-        record.put("advantage/min", advantages.advantageStats().min());
-        record.put("advantage/max", advantages.advantageStats().max());
-        long tokens = 0;
-        double negativeLogprobSum = 0;
-        int maxLength = 0;
-        for (Completion c : sampled) {
-            tokens += c.tokens().length;
-            maxLength = Math.max(maxLength, c.tokens().length);
-            for (float lp : c.logprobs()) {
-                negativeLogprobSum -= lp;
-            }
-        }
-        // mean -log p of sampled tokens: an unbiased estimate of the sampling distribution's entropy
-        record.put("entropy", tokens > 0 ? negativeLogprobSum / tokens : Double.NaN);
-        record.put("completion_length/mean", (double) tokens / sampled.size());
-        record.put("completion_length/max", maxLength);
-        record.put("completion_length/truncated_fraction",
-                completions.stream().filter(SampledCompletion::truncated).count() / (double) completions.size());
-        record.put("tokens_per_s/sample", tokens / sampleSeconds);
+        double sampleEx = completions.stream().filter(c -> c.reward().outcome() == ExecutionOutcome.CORRECT).count()
+                / (double) completions.size();
+        SummaryStats rewards = advantages.rewards();
+        SummaryStats advantage = advantages.advantageStats();
+        return new GrpoStepMetrics.Rewards(rewards.mean(), rewards.std(), rewards.min(), rewards.max(),
+                advantages.meanGroupRewardStd(), advantages.zeroSpreadGroupFraction(), components, sampleEx,
+                advantage.mean(), advantage.std(), advantage.min(), advantage.max());
     }
 
-    private void putUpdateMetrics(Map<String, Object> record, UpdateTotals totals, List<SampledCompletion> completions,
-                                  double updateSeconds) {
-        int applied = totals.attempted - totals.skipped;
-        record.put("loss", applied > 0 ? totals.lossSum / applied : Double.NaN);
-        record.put("grad_norm", applied > 0 ? totals.gradNormSum / applied : Double.NaN);
-        record.put("lr", totals.lr);
-        double active = Math.max(totals.activeTokens, 1);
-        if (totals.klKnown) {
-            record.put("kl", totals.klTokenSum / active);
+    /** The sampled tokens and their mean -log p: an unbiased estimate of the sampling distribution's entropy. */
+    private record SampledTokens(long tokens, double entropy) {
+        static SampledTokens of(List<Completion> sampled) {
+            long tokens = 0;
+            double negativeLogprobSum = 0;
+            for (Completion c : sampled) {
+                tokens += c.tokens().length;
+                for (float lp : c.logprobs()) {
+                    negativeLogprobSum -= lp;
+                }
+            }
+            return new SampledTokens(tokens, tokens > 0 ? negativeLogprobSum / tokens : Double.NaN);
         }
-        record.put("clip_ratio/low", totals.lowClipTokens / active);
-        record.put("clip_ratio/high", totals.highClipTokens / active);
-        record.put("clip_ratio/region", totals.regionClipTokens / active);
-        record.put("updates", totals.attempted);
-        record.put("skipped_updates", totals.skipped);
-        record.put("tokens_per_s/update", totals.sequenceTokens / updateSeconds);
+    }
+
+    private static GrpoStepMetrics.Updates updateMetrics(UpdateTotals totals, double updateSeconds) {
+        int applied = totals.attempted - totals.skipped;
+        GrpoLossTotals loss = totals.loss;
+        return new GrpoStepMetrics.Updates(
+                applied > 0 ? totals.lossSum / applied : Double.NaN,
+                applied > 0 ? totals.gradNormSum / applied : Double.NaN,
+                totals.lr,
+                loss.kl(),
+                loss.lowClipFraction(), loss.highClipFraction(), loss.regionClipFraction(),
+                loss.ratioMean(), loss.ratioMin(), loss.ratioMax(),
+                loss.activeTokens(),
+                totals.attempted,
+                totals.skipped,
+                totals.sequenceTokens / updateSeconds);
     }
 
     private static int[][] sequences(List<SampledCompletion> batch) {

@@ -12,7 +12,6 @@ import dev.sqlrl.train.Policy;
 import dev.sqlrl.train.TrainingData;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -26,7 +25,7 @@ import java.util.function.Consumer;
 public final class GrpoStepBenchmark {
     /** Median seconds of each phase over the timed steps, and the completion tokens of the last step. */
     public record Result(double stepSeconds, double sampleSeconds, double rewardSeconds, double referenceSeconds,
-                         double updateSeconds, int completions, long completionTokens, Map<String, Object> lastMetrics) {}
+                         double updateSeconds, int completions, long completionTokens, GrpoStepMetrics lastMetrics) {}
 
     private GrpoStepBenchmark() {}
 
@@ -60,11 +59,11 @@ public final class GrpoStepBenchmark {
                 long start = System.nanoTime();
                 last = new GrpoStep(policy, grpo, loss, optimizer, rewards, config.seed(), s + 2).run(prompts, guard);
                 total[s] = Timings.secondsSince(start);
-                Map<String, Object> m = last.metrics();
-                sample[s] = seconds(m, "time/sample_s");
-                reward[s] = seconds(m, "time/reward_s");
-                reference[s] = seconds(m, "time/reference_s");
-                update[s] = seconds(m, "time/update_s");
+                GrpoStepMetrics.Times times = last.metrics().times();
+                sample[s] = times.sampleSeconds();
+                reward[s] = times.rewardSeconds();
+                reference[s] = times.referenceSeconds();
+                update[s] = times.updateSeconds();
                 progress.accept(String.format("step %d/%d: %.2f s (sample %.2f, reward %.2f, reference %.2f, update %.2f)",
                         s + 1, steps, total[s], sample[s], reward[s], reference[s], update[s]));
             }
@@ -72,9 +71,5 @@ public final class GrpoStepBenchmark {
         long tokens = last.completions().stream().mapToLong(c -> c.tokens().length).sum();
         return new Result(Timings.median(total), Timings.median(sample), Timings.median(reward),
                 Timings.median(reference), Timings.median(update), last.completions().size(), tokens, last.metrics());
-    }
-
-    private static double seconds(Map<String, Object> metrics, String key) {
-        return ((Number) metrics.get(key)).doubleValue();
     }
 }

@@ -100,16 +100,16 @@ public final class GrpoTrainer {
                 }
                 GrpoStep.Result result = new GrpoStep(policy, grpo, loss, optimizer, rewards, config.seed(), step)
                         .run(stepPrompts, guard);
-                Map<String, Object> record = result.metrics();
+                GrpoStepMetrics.Rewards rewarded = result.metrics().rewards();
                 int samplesEvery = config.logging().samplesEvery();
                 if (samplesEvery > 0 && step % samplesEvery == 0) {
                     writeSamples(step, result.completions(), grpo.numGenerations());
                 }
-                if (record.get("zero_spread_groups") instanceof Number flat) signal.afterStep(step, flat.doubleValue());
+                signal.afterStep(step, rewarded.zeroSpreadGroups());
                 Map<String, String> shown = new LinkedHashMap<>();
-                shown.put("reward", String.format("%.3f", (double) record.get("reward")));
-                shown.put("sample_ex", String.format("%.2f", (double) record.get("train/sample_ex")));
-                return new StageLoop.Step(record, result.updates(), result.skippedUpdates(), shown);
+                shown.put("reward", String.format("%.3f", rewarded.mean()));
+                shown.put("sample_ex", String.format("%.2f", rewarded.sampleEx()));
+                return new StageLoop.Step(result.metrics(), result.updates(), result.skippedUpdates(), shown);
             }, started);
         }
     }

@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * The run's metrics.jsonl: one JSON object per line, each with an integer "step" and a "stage"
- * ("sft", "grpo" or "eval"), plus the metrics whose key names {@link MetricKeys} lists. Lines are
+ * ("sft", "grpo" or "eval"), plus the metrics whose key names {@link MetricKeys} lists: the training code writes
+ * typed {@link MetricsRecord}s, serialized by {@link MetricsJson}. Lines are
  * written (and flushed to the OS) one at a time, so a crash loses at most the line being written.
  * Values may be numbers, strings, booleans, lists or nested maps; NaN and infinities are written
  * as null. Each record can also go to a {@link TensorBoardEvents} file, as scalars. Safe to call from
@@ -38,6 +39,11 @@ public final class MetricsLog implements AutoCloseable {
     /** As {@link #open(Path, long)}, and every record is also written to {@code tensorboard} (which the caller closes). */
     public static MetricsLog open(Path file, long resumeAfterStep, TensorBoardEvents tensorboard) {
         return new MetricsLog(JsonLinesFile.open(file, resumeAfterStep), tensorboard);
+    }
+
+    /** Appends the line of {@code record} followed by the metrics of {@code groups}, as {@link MetricsJson} writes them. */
+    public void write(MetricsRecord record, Record... groups) {
+        write(MetricsJson.toMap(record, groups));
     }
 
     /** Appends one record; it must hold "step" (a non-negative integer) and "stage" (sft, grpo or eval). */

@@ -7,6 +7,7 @@ import dev.sqlrl.data.Dataset;
 import dev.sqlrl.model.NativeModel;
 import dev.sqlrl.train.AdamWOptimizer;
 import dev.sqlrl.train.ExampleOrder;
+import dev.sqlrl.train.NonFiniteGuard;
 import dev.sqlrl.train.Policy;
 import dev.sqlrl.train.Seeds;
 import dev.sqlrl.train.StageCheckpoints;
@@ -77,19 +78,19 @@ public final class SftTrainer {
                 sequences.size(), data.tooLongPrompts(), data.tooLongTargets(), totalSteps, perStep);
         return loop.run(state, stopAfterStep, (step, guard) -> {
             int[] batch = order.slice((step - 1) * perStep, perStep);
-            Map<String, Object> record = trainStep(step, batch, sequences, sft.microBatchSize(), optimizer, config.seed());
-            double loss = (double) record.get("loss");
-            boolean finite = guard.record(loss, (double) record.get("grad_norm"));
-            record.put("skipped", !finite);
+            SftStepMetrics metrics = trainStep(step, batch, sequences, sft.microBatchSize(), optimizer, config.seed(), guard);
             Map<String, String> shown = new LinkedHashMap<>();
-            shown.put("loss", String.format("%.4f", loss));
-            return new StageLoop.Step(record, 1, finite ? 0 : 1, shown);
+            shown.put("loss", String.format("%.4f", metrics.loss()));
+            return new StageLoop.Step(metrics, 1, metrics.skipped() ? 1 : 0, shown);
         }, started);
     }
 
-    /** One optimizer step over {@code batch} (indices into sequences); returns its metrics record. */
-    private Map<String, Object> trainStep(long step, int[] batch, List<SftSequence> sequences, int microBatchSize,
-                                          AdamWOptimizer optimizer, long seed) {
+    /**
+     * One optimizer step over {@code batch} (indices into sequences), recorded in {@code guard}; returns its metrics
+     * line.
+     */
+    private SftStepMetrics trainStep(long step, int[] batch, List<SftSequence> sequences, int microBatchSize,
+                                     AdamWOptimizer optimizer, long seed, NonFiniteGuard guard) {
         NativeModel model = policy.model();
         long stepStart = System.nanoTime();
         long answerTokens = 0;
@@ -129,15 +130,7 @@ public final class SftTrainer {
             gradNorm = Double.NaN;
         }
         double seconds = (System.nanoTime() - stepStart) / 1e9;
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("step", step);
-        record.put("stage", STAGE);
-        record.put("loss", loss);
-        record.put("lr", lr);
-        record.put("grad_norm", gradNorm);
-        record.put("answer_tokens", answerTokens);
-        record.put("tokens_per_s/update", allTokens / seconds);
-        record.put("time/update_s", seconds);
-        return record;
+        boolean finite = guard.record(loss, gradNorm);
+        return new SftStepMetrics(step, loss, lr, gradNorm, answerTokens, allTokens / seconds, seconds, !finite);
     }
 }

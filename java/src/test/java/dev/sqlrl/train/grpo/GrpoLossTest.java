@@ -76,7 +76,7 @@ class GrpoLossTest {
 
     @Test
     void clipAndRatioMetricsCountActiveTokens() {
-        GrpoStepMetrics metrics = compute(LossType.GRPO, GrpoBatch.single(List.of(A, B))).metrics();
+        GrpoLossMetrics metrics = compute(LossType.GRPO, GrpoBatch.single(List.of(A, B))).metrics();
         assertEquals(5, metrics.activeTokens());
         assertEquals(1.0 / 5, metrics.lowClipFraction(), 1e-12);  // B t0
         assertEquals(1.0 / 5, metrics.highClipFraction(), 1e-12); // A t1

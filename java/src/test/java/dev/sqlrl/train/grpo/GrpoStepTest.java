@@ -21,6 +21,8 @@ import dev.sqlrl.train.NonFiniteGuard;
 import dev.sqlrl.train.Policy;
 import dev.sqlrl.train.TinyTrainingSetup;
 import dev.sqlrl.train.TrainingData;
+import dev.sqlrl.train.run.MetricKeys;
+import dev.sqlrl.train.run.MetricsJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +55,7 @@ class GrpoStepTest {
     }
 
     /** A call of the listener, with copies of what it saw. */
-    private record Backward(int iteration, int first, GrpoBatch batch, float[][] gradient) {}
+    private record Backward(int iteration, int first, GrpoBatch batch, float[][] gradient, GrpoLossMetrics metrics) {}
 
     /** Hand-computed group advantages of REWARDS: (r - group mean) / (unbiased group std + 1e-4). */
     private static double[] expectedAdvantages() {
@@ -103,7 +105,7 @@ class GrpoStepTest {
                 grpo.maxCompletionLength(), grpo.maskTruncatedCompletions()));
         List<Backward> backwards = new ArrayList<>();
         BackwardListener listener = (iteration, first, batch, result) -> backwards.add(new Backward(iteration, first, batch,
-                Arrays.stream(result.dLossDLogp()).map(float[]::clone).toArray(float[][]::new)));
+                Arrays.stream(result.dLossDLogp()).map(float[]::clone).toArray(float[][]::new), result.metrics()));
         GrpoStep.Result result = new GrpoStep(policy, grpo, loss, optimizer, stubbedRewards(whenScored, policy), config.seed(), 1, listener)
                 .run(prompts, new NonFiniteGuard(NonFiniteGuard.DEFAULT_MAX_CONSECUTIVE));
         return new Ran(result, backwards, policy, optimizer);
@@ -128,7 +130,7 @@ class GrpoStepTest {
             assertEquals(2, ran.result().updates());
             assertEquals(0, ran.result().skippedUpdates());
             assertEquals(2, ran.optimizer().stepsTaken());
-            double gradNorm = ((Number) ran.result().metrics().get("grad_norm")).doubleValue();
+            double gradNorm = ran.result().metrics().updates().gradNorm();
             assertTrue(gradNorm > 0 && Double.isFinite(gradNorm), "grad_norm " + gradNorm);
 
             double[] advantages = expectedAdvantages();
@@ -203,6 +205,48 @@ class GrpoStepTest {
     }
 
     @Test
+    void theStepsLineCarriesTheLossRatioAndLengthStatisticsOfEveryMicroBatch() throws IOException {
+        Ran ran = runStep(config("grpo.num_iterations=2", "grpo.loss_type=grpo", "grpo.beta=0.04",
+                "grpo.optimizer.lr=0.5"), p -> {});
+        try (Policy policy = ran.policy()) {
+            Map<String, Object> line = MetricsJson.toMap(ran.result().metrics());
+            for (String key : List.of(MetricKeys.IMPORTANCE_RATIO_MEAN, MetricKeys.IMPORTANCE_RATIO_MIN,
+                    MetricKeys.IMPORTANCE_RATIO_MAX, MetricKeys.ACTIVE_TOKENS, MetricKeys.COMPLETION_LENGTH_MEAN,
+                    MetricKeys.COMPLETION_LENGTH_MIN, MetricKeys.COMPLETION_LENGTH_MAX,
+                    MetricKeys.COMPLETION_LENGTH_TRUNCATED_FRACTION, MetricKeys.KL)) {
+                assertTrue(line.get(key) instanceof Number n && Double.isFinite(n.doubleValue()), key + " = " + line.get(key));
+            }
+
+            // lengths: those of the sampled completions, as the step computed them itself before
+            List<SampledCompletion> completions = ran.result().completions();
+            int[] lengths = completions.stream().mapToInt(c -> c.tokens().length).toArray();
+            long tokens = Arrays.stream(lengths).sum();
+            assertEquals((double) tokens / lengths.length, line.get(MetricKeys.COMPLETION_LENGTH_MEAN));
+            assertEquals(Arrays.stream(lengths).min().orElseThrow(), line.get(MetricKeys.COMPLETION_LENGTH_MIN));
+            assertEquals(Arrays.stream(lengths).max().orElseThrow(), line.get(MetricKeys.COMPLETION_LENGTH_MAX));
+            assertEquals(completions.stream().filter(SampledCompletion::truncated).count() / (double) lengths.length,
+                    line.get(MetricKeys.COMPLETION_LENGTH_TRUNCATED_FRACTION));
+            // nothing masked: every token carries loss, once per iteration
+            assertEquals(2 * tokens, line.get(MetricKeys.ACTIVE_TOKENS));
+
+            // ratios: the token-weighted mean and the range of what the loss saw in its 8 micro-batches
+            assertEquals(8, ran.backwards().size());
+            double ratioTokenSum = 0;
+            double ratioMin = Double.POSITIVE_INFINITY;
+            double ratioMax = Double.NEGATIVE_INFINITY;
+            for (Backward b : ran.backwards()) {
+                ratioTokenSum += b.metrics().ratioMean() * b.metrics().activeTokens();
+                ratioMin = Math.min(ratioMin, b.metrics().ratioMin());
+                ratioMax = Math.max(ratioMax, b.metrics().ratioMax());
+            }
+            assertEquals(ratioTokenSum / (2 * tokens), (double) line.get(MetricKeys.IMPORTANCE_RATIO_MEAN), 1e-12);
+            assertEquals(ratioMin, line.get(MetricKeys.IMPORTANCE_RATIO_MIN));
+            assertEquals(ratioMax, line.get(MetricKeys.IMPORTANCE_RATIO_MAX));
+            assertTrue(ratioMin < ratioMax, "the policy moved between updates, so the ratios differ: " + ratioMin + ".." + ratioMax);
+        }
+    }
+
+    @Test
     void nonFiniteLogprobsSkipEveryUpdateWithoutBackwardOrOptimizerStep() throws IOException {
         RunConfig config = config("grpo.num_iterations=1", "grpo.loss_type=dapo", "grpo.beta=0.04");
         // poisoned after sampling: the reference pass (adapters off) stays finite, the policy's log-probs turn NaN
@@ -217,9 +261,9 @@ class GrpoStepTest {
             assertEquals(2, poisoned.result().skippedUpdates());
             assertTrue(poisoned.backwards().isEmpty(), "nothing non-finite reaches backward");
             assertEquals(0, poisoned.optimizer().stepsTaken(), "no optimizer step");
-            assertTrue(Double.isNaN(((Number) poisoned.result().metrics().get("loss")).doubleValue()));
-            assertTrue(Double.isNaN(((Number) poisoned.result().metrics().get("grad_norm")).doubleValue()));
-            assertEquals(2, poisoned.result().metrics().get("skipped_updates"));
+            assertTrue(Double.isNaN(poisoned.result().metrics().updates().loss()));
+            assertTrue(Double.isNaN(poisoned.result().metrics().updates().gradNorm()));
+            assertEquals(2, poisoned.result().metrics().updates().skipped());
             NativeModel model = policy.model();
             NativeModel.LoraTensor untouched = model.loraTensors().get(1);
             float[] gradients = model.readLora(untouched, NativeModel.LoraBuffer.GRAD);

@@ -40,13 +40,20 @@ public record GrpoSection(
                 min = 1, max = 16) int numIterations,
         @Key("Completions cut off at max_completion_length get no loss (DAPO's overlong filtering).")
                 boolean maskTruncatedCompletions,
+        @Key("DAPO's dynamic sampling: a group whose completions all got the same reward has zero advantage and no "
+                + "gradient, so it is dropped and further prompts are drawn until prompts_per_step groups with a spread "
+                + "are found (or dynamic_sampling_max_draws extra rounds were sampled; then the step is filled with "
+                + "dropped groups). Costs extra sampling when the model is often all right or all wrong.")
+                boolean dynamicSampling,
+        @Key(value = "Extra sampling rounds per step at most when dynamic_sampling is on.", min = 1, max = 64)
+                int dynamicSamplingMaxDraws,
         @Key(value = "Stop after this many evaluations (eval.every_n_steps) without a better execution accuracy (0 never "
                 + "stops early), as sft.early_stopping_patience does.", min = 0) int earlyStoppingPatience,
         @Key("Optimizer and schedule of this stage.") OptimizerSection optimizer) {
 
     public static GrpoSection defaults() {
         return new GrpoSection(500, 8, 8, 8, 8, 1.0, 1.0, 0, 256, 0.0, 0.2, 0.28, LossType.DAPO,
-                AdvantageScaling.GROUP, 1, false, 0, OptimizerSection.grpoDefaults());
+                AdvantageScaling.GROUP, 1, false, false, 3, 0, OptimizerSection.grpoDefaults());
     }
 
     /** Completions sampled in one step. */

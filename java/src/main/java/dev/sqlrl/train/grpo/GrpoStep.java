@@ -63,11 +63,32 @@ final class GrpoStep {
     record Result(GrpoStepMetrics metrics, List<SampledCompletion> completions, int updates, int skippedUpdates) {}
 
     Result run(List<GrpoPrompt> prompts, NonFiniteGuard guard) {
+        return run(prompts, DynamicSampling.ExtraPrompts.NONE, guard);
+    }
+
+    /** With grpo.dynamic_sampling, `more` gives the prompts of the extra rounds. */
+    Result run(List<GrpoPrompt> prompts, DynamicSampling.ExtraPrompts more, NonFiniteGuard guard) {
         long t0 = System.nanoTime();
-        List<Completion> sampled = sample(prompts);
+        List<Completion> sampled = new ArrayList<>(sample(prompts, 0));
         long t1 = System.nanoTime();
         List<SampledCompletion> completions = reward(prompts, sampled);
         long t2 = System.nanoTime();
+        GrpoStepMetrics.Dynamic dynamic = GrpoStepMetrics.Dynamic.OFF;
+        if (grpo.dynamicSampling()) {
+            long[] sampleNanos = {t1 - t0};
+            DynamicSampling.Outcome outcome = DynamicSampling.fill(completions, grpo.numGenerations(), prompts.size(),
+                    grpo.dynamicSamplingMaxDraws(), more, (extra, round) -> {
+                        long start = System.nanoTime();
+                        List<Completion> drawn = sample(extra, round);
+                        sampleNanos[0] += System.nanoTime() - start;
+                        sampled.addAll(drawn);
+                        return reward(extra, drawn);
+                    });
+            completions = outcome.completions();
+            dynamic = new GrpoStepMetrics.Dynamic(outcome.droppedGroups(), outcome.extraPrompts(), outcome.rounds());
+            t2 = System.nanoTime();
+            t1 = t0 + sampleNanos[0];  // sampling time over every round; the rest of the span is reward time
+        }
         double[] totals = completions.stream().mapToDouble(c -> c.reward().total()).toArray();
         Advantages advantages = Advantages.compute(totals, grpo.numGenerations(), grpo.scaleRewards());
         float[][] reference = loss.config().needsReference() ? reference(completions) : null;
@@ -80,14 +101,16 @@ final class GrpoStep {
         SampledTokens generated = SampledTokens.of(sampled);
         GrpoStepMetrics metrics = new GrpoStepMetrics(step, rewardMetrics(completions, advantages), generated.entropy(),
                 updates.loss.lengths(), generated.tokens() / sampleSeconds, updateMetrics(updates, updateSeconds),
-                new GrpoStepMetrics.Times(sampleSeconds, (t2 - t1) / 1e9, (t3 - t2) / 1e9, updateSeconds));
+                new GrpoStepMetrics.Times(sampleSeconds, (t2 - t1) / 1e9, (t3 - t2) / 1e9, updateSeconds), dynamic);
         return new Result(metrics, completions, updates.attempted, updates.skipped);
     }
 
-    private List<Completion> sample(List<GrpoPrompt> prompts) {
+    /** Round 0 is the step's own prompts; dynamic sampling's extra rounds draw with seeds of their own. */
+    private List<Completion> sample(List<GrpoPrompt> prompts, int round) {
         int[][] tokens = prompts.stream().map(GrpoPrompt::tokens).toArray(int[][]::new);
+        long drawSeed = round == 0 ? Seeds.derive(seed, SAMPLING, step) : Seeds.derive(seed, SAMPLING, step, round);
         SamplingParams params = new SamplingParams(false, grpo.temperature(), grpo.topK(), grpo.topP(),
-                Seeds.derive(seed, SAMPLING, step), grpo.maxCompletionLength(), grpo.numGenerations(), policy.stopIds());
+                drawSeed, grpo.maxCompletionLength(), grpo.numGenerations(), policy.stopIds());
         return model.generate(tokens, params, true);
     }
 

@@ -2,6 +2,9 @@ package dev.sqlrl.train.grpo;
 
 import static dev.sqlrl.train.run.MetricKeys.ACTIVE_TOKENS;
 import static dev.sqlrl.train.run.MetricKeys.ADVANTAGE_MAX;
+import static dev.sqlrl.train.run.MetricKeys.DYNAMIC_DROPPED_GROUPS;
+import static dev.sqlrl.train.run.MetricKeys.DYNAMIC_EXTRA_PROMPTS;
+import static dev.sqlrl.train.run.MetricKeys.DYNAMIC_ROUNDS;
 import static dev.sqlrl.train.run.MetricKeys.ADVANTAGE_MEAN;
 import static dev.sqlrl.train.run.MetricKeys.ADVANTAGE_MIN;
 import static dev.sqlrl.train.run.MetricKeys.ADVANTAGE_STD;
@@ -59,7 +62,8 @@ public record GrpoStepMetrics(
         Lengths lengths,
         @Metric(TOKENS_PER_S_SAMPLE) double tokensPerSecondSample,
         Updates updates,
-        Times times) implements MetricsRecord {
+        Times times,
+        Dynamic dynamic) implements MetricsRecord {
 
     @Override
     public String stage() {
@@ -131,6 +135,24 @@ public record GrpoStepMetrics(
             @Metric(UPDATES) int attempted,
             @Metric(SKIPPED_UPDATES) int skipped,
             @Metric(TOKENS_PER_S_UPDATE) double tokensPerSecondUpdate) {}
+
+    /**
+     * grpo.dynamic_sampling's cost; every field empty (its keys left out) when it is off.
+     *
+     * @param droppedGroups groups set aside for having no reward spread, over every round
+     * @param extraPrompts  prompts sampled beyond the step's own
+     * @param rounds        extra sampling rounds
+     */
+    public record Dynamic(
+            @Metric(DYNAMIC_DROPPED_GROUPS) OptionalInt droppedGroups,
+            @Metric(DYNAMIC_EXTRA_PROMPTS) OptionalInt extraPrompts,
+            @Metric(DYNAMIC_ROUNDS) OptionalInt rounds) {
+        public static final Dynamic OFF = new Dynamic(OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty());
+
+        public Dynamic(int droppedGroups, int extraPrompts, int rounds) {
+            this(OptionalInt.of(droppedGroups), OptionalInt.of(extraPrompts), OptionalInt.of(rounds));
+        }
+    }
 
     /** Seconds of each phase of the step. */
     public record Times(

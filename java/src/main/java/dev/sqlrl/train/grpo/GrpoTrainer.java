@@ -14,6 +14,7 @@ import dev.sqlrl.reward.RewardBreakdown;
 import dev.sqlrl.reward.RewardComponent;
 import dev.sqlrl.train.AdamWOptimizer;
 import dev.sqlrl.train.ExampleOrder;
+import dev.sqlrl.train.Seeds;
 import dev.sqlrl.train.Policy;
 import dev.sqlrl.train.StageCheckpoints;
 import dev.sqlrl.train.StageResult;
@@ -42,6 +43,8 @@ public final class GrpoTrainer {
     private static final int LOGGED_GROUPS = 2;
     /** Seed stream of evaluation sampling (GrpoStep owns the others). */
     private static final long EVAL_SEEDS = 4;
+    /** Seed stream of dynamic sampling's extra prompts. */
+    private static final long EXTRA_PROMPTS = 6;
 
     private final TrainingRun run;
     private final Policy policy;
@@ -99,7 +102,7 @@ public final class GrpoTrainer {
                     stepPrompts.add(prompts.get(index));
                 }
                 GrpoStep.Result result = new GrpoStep(policy, grpo, loss, optimizer, rewards, config.seed(), step)
-                        .run(stepPrompts, guard);
+                        .run(stepPrompts, extraPrompts(prompts, step), guard);
                 GrpoStepMetrics.Rewards rewarded = result.metrics().rewards();
                 int samplesEvery = config.logging().samplesEvery();
                 if (samplesEvery > 0 && step % samplesEvery == 0) {
@@ -112,6 +115,18 @@ public final class GrpoTrainer {
                 return new StageLoop.Step(result.metrics(), result.updates(), result.skippedUpdates(), shown);
             }, started);
         }
+    }
+
+    /**
+     * Dynamic sampling's further prompts for a step: round r draws distinct prompts at random from the whole training
+     * set, seeded by (run seed, step, r), so that a resumed run draws the same ones.
+     */
+    private DynamicSampling.ExtraPrompts extraPrompts(List<GrpoPrompt> prompts, long step) {
+        return (round, count) -> {
+            List<Integer> indices = new ArrayList<>(java.util.stream.IntStream.range(0, prompts.size()).boxed().toList());
+            java.util.Collections.shuffle(indices, new java.util.Random(Seeds.derive(run.config().seed(), EXTRA_PROMPTS, step, round)));
+            return indices.subList(0, Math.min(count, indices.size())).stream().map(prompts::get).toList();
+        };
     }
 
     /** Every training example's prompt, tokenized; prompts over the limit are left out (and counted). */

@@ -57,6 +57,12 @@ public final class MetricKeys {
     /** Fraction of groups whose completions all got the same reward (no learning signal). */
     public static final String ZERO_SPREAD_GROUPS = "zero_spread_groups";
     public static final String REWARD_COMPONENT_PREFIX = "reward/";
+    /** grpo.dynamic_sampling: groups without a reward spread set aside, over every round of the step. */
+    public static final String DYNAMIC_DROPPED_GROUPS = "dynamic_sampling/dropped_groups";
+    /** grpo.dynamic_sampling: prompts sampled beyond the step's own. */
+    public static final String DYNAMIC_EXTRA_PROMPTS = "dynamic_sampling/extra_prompts";
+    /** grpo.dynamic_sampling: extra sampling rounds of the step. */
+    public static final String DYNAMIC_ROUNDS = "dynamic_sampling/rounds";
     public static final String TRAIN_SAMPLE_EX = "train/sample_ex";
     public static final String ADVANTAGE_MEAN = "advantage/mean";
     public static final String ADVANTAGE_STD = "advantage/std";

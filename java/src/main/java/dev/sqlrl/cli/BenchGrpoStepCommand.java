@@ -2,26 +2,13 @@ package dev.sqlrl.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlrl.UserInputException;
-import dev.sqlrl.config.RunConfig;
-import dev.sqlrl.config.RunConfigs;
-import dev.sqlrl.demo.CpuDemo;
-import dev.sqlrl.demo.company.CompanyDataset;
 import dev.sqlrl.model.Device;
-import dev.sqlrl.model.ModelConfig;
 import dev.sqlrl.model.NativeModel;
-import dev.sqlrl.model.init.ModelInitializer;
-import dev.sqlrl.model.init.ModelSize;
-import dev.sqlrl.train.Policy;
+import dev.sqlrl.perf.GrpoStepScenario;
 import dev.sqlrl.train.grpo.GrpoStepBenchmark;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -73,51 +60,25 @@ final class BenchGrpoStepCommand extends ModelBenchCommand {
             throw new UserInputException("--micro-batch (" + microBatch + ") must divide the " + completions
                     + " completions of a step");
         }
-        Path work;
-        try {
-            work = Files.createTempDirectory("sqlrl-bench-grpo");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            CompanyDataset.Written data = CompanyDataset.write(work.resolve("data"), seed);
-            // The tokenizer only turns completions into text for the reward; the tiny model's suits the data.
-            ModelInitializer.create(new ModelInitializer.Options(ModelConfig.Architecture.QWEN2, ModelSize.TINY,
-                    work.resolve("tokenizer"), data.tokenizerCorpus(), CpuDemo.TOKENIZER_VOCAB, seed));
-            List<String> keys = new ArrayList<>(List.of(
-                    "model.path=" + work.resolve("tokenizer"), "data.path=" + work.resolve("data"),
-                    "output_dir=" + work, "seed=" + seed, "model.gradient_checkpointing=true",
-                    "model.dense_sampling=" + denseSampling,
-                    "lora.rank=" + loraRank, "lora.alpha=" + 2 * loraRank, "lora.dropout=0.0",
-                    "grpo.prompts_per_step=" + prompts, "grpo.num_generations=" + samplesPerPrompt,
-                    "grpo.max_completion_length=" + newTokens, "grpo.micro_batch_size=" + microBatch,
-                    "grpo.grad_accumulation=" + completions / microBatch, "grpo.beta=" + beta,
-                    "grpo.num_iterations=1"));
-            keys.addAll(overrides);
-            RunConfig config = RunConfigs.parse(CpuDemo.bundledConfigYaml(), "demo_cpu.yaml (built in) for bench grpo-step",
-                    work, keys);
-            try (Policy policy = Policy.around(config, model)) {
-                GrpoStepBenchmark.Result r = GrpoStepBenchmark.run(policy, config, promptLen, steps,
-                        line -> System.err.println("bench: " + line));
-                result.put("prompts", prompts);
-                result.put("samples_per_prompt", samplesPerPrompt);
-                result.put("prompt_len", promptLen);
-                result.put("new_tokens", newTokens);
-                result.put("micro_batch", microBatch);
-                result.put("beta", beta);
-                result.put("loss_type", config.grpo().lossType().name().toLowerCase(Locale.ROOT));
-                result.put("completions", r.completions());
-                result.put("completion_tokens", r.completionTokens());
-                result.put("step_s", r.stepSeconds());
-                result.put("sample_s", r.sampleSeconds());
-                result.put("reward_s", r.rewardSeconds());
-                result.put("reference_s", r.referenceSeconds());
-                result.put("update_s", r.updateSeconds());
-                result.put("device_peak_bytes", model.memory().devicePeak());
-            }
-        } finally {
-            deleteTree(work);
-        }
+        GrpoStepScenario.Outcome outcome = GrpoStepScenario.run(model, new GrpoStepScenario.Settings(prompts,
+                samplesPerPrompt, promptLen, newTokens, microBatch, beta, loraRank, denseSampling, steps, seed, overrides),
+                line -> System.err.println("bench: " + line));
+        GrpoStepBenchmark.Result r = outcome.result();
+        result.put("prompts", prompts);
+        result.put("samples_per_prompt", samplesPerPrompt);
+        result.put("prompt_len", promptLen);
+        result.put("new_tokens", newTokens);
+        result.put("micro_batch", microBatch);
+        result.put("beta", beta);
+        result.put("loss_type", outcome.config().grpo().lossType().name().toLowerCase(Locale.ROOT));
+        result.put("completions", r.completions());
+        result.put("completion_tokens", r.completionTokens());
+        result.put("step_s", r.stepSeconds());
+        result.put("sample_s", r.sampleSeconds());
+        result.put("reward_s", r.rewardSeconds());
+        result.put("reference_s", r.referenceSeconds());
+        result.put("update_s", r.updateSeconds());
+        result.put("device_peak_bytes", outcome.devicePeakBytes());
     }
 
     @Override
@@ -127,13 +88,5 @@ final class BenchGrpoStepCommand extends ModelBenchCommand {
                 r.get("shape").asText(), r.get("weights").asText(), r.get("step_s").asDouble(), r.get("completions").asInt(),
                 r.get("completion_tokens").asLong(), r.get("sample_s").asDouble(), r.get("reward_s").asDouble(),
                 r.get("reference_s").asDouble(), r.get("update_s").asDouble(), peak(r));
-    }
-
-    private static void deleteTree(Path dir) {
-        try {
-            dev.sqlrl.DurableFiles.deleteRecursively(dir);
-        } catch (java.io.IOException e) {
-            System.err.println("bench: could not remove " + dir + ": " + e.getMessage());
-        }
     }
 }

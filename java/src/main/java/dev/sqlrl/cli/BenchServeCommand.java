@@ -1,40 +1,17 @@
 package dev.sqlrl.cli;
 
-import dev.sqlrl.data.Dataset;
-import dev.sqlrl.data.DatasetLoader;
-import dev.sqlrl.data.Example;
-import dev.sqlrl.demo.company.CompanyDataset;
-import dev.sqlrl.model.Device;
-import dev.sqlrl.model.ModelConfig;
-import dev.sqlrl.model.ModelLoader;
-import dev.sqlrl.model.NativeModel;
 import dev.sqlrl.model.NativeRuntime;
-import dev.sqlrl.model.WeightMode;
-import dev.sqlrl.model.init.ModelInitializer;
-import dev.sqlrl.model.init.ModelSize;
-import dev.sqlrl.model.tokenizer.TextTokenizer;
+import dev.sqlrl.perf.ServeScenario;
 import dev.sqlrl.serve.ApiJson;
-import dev.sqlrl.serve.DatabaseCatalog;
 import dev.sqlrl.serve.ServeLoadRun;
-import dev.sqlrl.serve.ServeMetrics;
-import dev.sqlrl.serve.ServeSettings;
-import dev.sqlrl.serve.ServedModel;
-import dev.sqlrl.serve.SqlServer;
-import dev.sqlrl.train.PromptSettings;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -94,64 +71,17 @@ public final class BenchServeCommand implements Callable<Integer> {
         if (threads > 0) NativeRuntime.setThreads(threads);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path dir = Files.createTempDirectory("sqlrl-bench-serve");
-        try {
-            err.println("bench serve: making the company data and a tiny model in " + dir);
-            err.flush();
-            CompanyDataset.Written data = CompanyDataset.write(dir.resolve("data"), 7);
-            Path modelDir = dir.resolve("model");
-            ModelInitializer.create(new ModelInitializer.Options(ModelConfig.Architecture.QWEN2, ModelSize.TINY, modelDir,
-                    data.tokenizerCorpus(), 0, 7));
-            PromptSettings prompts = PromptSettings.defaults().withMaxNewTokens(maxNewTokens);
-            List<String> bodies = requestBodies(dir.resolve("data"), route, maxNewTokens);
-            String path = route.equals("chat") ? "v1/chat/completions" : "v1/generate_sql";
-            NativeModel model = ModelLoader.load(modelDir, WeightMode.FP32, Device.CPU);
-            List<Map<String, Object>> rows = new ArrayList<>();
-            try (ServedModel served = ServedModel.of("tiny", model, TextTokenizer.load(modelDir, model.config().vocabSize()),
-                    modelDir, prompts)) {
-                DatabaseCatalog catalog = DatabaseCatalog.load(dir.resolve("data"), CompanyDataset.TEST_SPLIT, Map.of(),
-                        prompts.serializer());
-                for (int level : clients) {
-                    for (int batch : new int[] {1, maxBatch}) {
-                        ServeSettings settings = ServeSettings.defaults();
-                        settings = new ServeSettings(settings.host(), 0, batch, settings.batchWindowMillis(), 1024, 600_000,
-                                settings.maxBodyBytes(), settings.maxQuestionChars(), settings.maxSamples(), maxNewTokens,
-                                settings.sandbox(), null);
-                        try (SqlServer server = SqlServer.start(settings, served, catalog, new PrintStream(System.err, true))) {
-                            ServeLoadRun.run(server.url() + path, bodies, Math.min(level, 4), Math.min(level, 4)); // warm-up
-                            ServeMetrics.BatchTotals before = server.metrics().batchTotals();
-                            ServeLoadRun.Result r = ServeLoadRun.run(server.url() + path, bodies, level, requests);
-                            ServeMetrics.BatchTotals after = server.metrics().batchTotals();
-                            double meanBatch = (after.prompts() - before.prompts()) / Math.max(1, after.calls() - before.calls());
-                            rows.add(row(batch == 1 ? "off" : "on (" + batch + ")", r, meanBatch));
-                            err.printf(Locale.ROOT, "bench serve: %d clients, batching %s: %.2f requests/s%n", level,
-                                    batch == 1 ? "off" : "on", r.requestsPerSecond());
-                            err.flush();
-                        }
-                    }
-                }
-            }
-            print(out, rows);
-            return 0;
-        } finally {
-            deleteTree(dir);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ServeScenario.Level level : ServeScenario.run(new ServeScenario.Settings(route, clients, requests, maxBatch,
+                maxNewTokens), line -> {
+                    err.println("bench serve: " + line);
+                    err.flush();
+                })) {
+            rows.add(row(level.maxBatch() == 1 ? "off" : "on (" + level.maxBatch() + ")", level.result(),
+                    level.meanBatchPrompts()));
         }
-    }
-
-    /**
-     * The company data's dev questions (prompts of different lengths): for generate_sql with their schema, answers not
-     * executed; for chat the question alone, greedy.
-     */
-    private static List<String> requestBodies(Path dataDir, String route, int maxNewTokens) {
-        Dataset dev = DatasetLoader.load(dataDir, CompanyDataset.TEST_SPLIT);
-        List<String> bodies = new ArrayList<>();
-        for (Example e : dev.examples()) {
-            bodies.add(ApiJson.write(route.equals("chat")
-                    ? Map.of("messages", List.of(Map.of("role", "user", "content", e.question())), "temperature", 0,
-                            "max_tokens", maxNewTokens)
-                    : Map.of("db_id", e.dbId(), "question", e.question(), "execute", false)));
-        }
-        return bodies;
+        print(out, rows);
+        return 0;
     }
 
     private static Map<String, Object> row(String batching, ServeLoadRun.Result r, double meanBatch) {
@@ -184,13 +114,5 @@ public final class BenchServeCommand implements Callable<Integer> {
 
     private static double round(double v) {
         return Math.round(v * 100) / 100.0;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

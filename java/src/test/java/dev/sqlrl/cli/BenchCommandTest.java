@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sqlrl.cli.CliRun.Result;
 import dev.sqlrl.model.NativeRuntime;
 import org.junit.jupiter.api.BeforeAll;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** `sqlrl bench sample|train-step` on the tiny shape on CPU: every figure present and consistent. */
@@ -142,5 +143,23 @@ class BenchCommandTest {
         for (Result r : new Result[] {shape, groups, micro, noLora, dq}) {
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         }
+    }
+
+    @Test
+    void serveRunsEachClientCountWithBatchingOffAndOn() throws Exception {
+        Result res = run("bench", "serve", "--clients", "2", "--requests", "4", "--max-new-tokens", "8", "--json");
+        assertEquals(0, res.code(), res.err());
+        List<JsonNode> rows = new java.util.ArrayList<>();
+        for (String line : res.out().strip().split("\n")) rows.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+        assertEquals(2, rows.size(), res.out());
+        assertEquals("off", rows.get(0).get("batching").asText());
+        assertEquals("on (32)", rows.get(1).get("batching").asText());
+        for (JsonNode row : rows) {
+            assertEquals(2, row.get("clients").asInt());
+            assertEquals(4, row.get("requests").asInt());
+            assertEquals(0, row.get("errors").asInt(), row.toString());
+            assertTrue(row.get("requests_per_s").asDouble() > 0, row.toString());
+        }
+        assertEquals(1.0, rows.get(0).get("mean_batch_prompts").asDouble());
     }
 }

@@ -3,8 +3,8 @@
  *
  * Rules that keep the ABI mechanical (bindings/src/build/GenerateBindings.java reads this file):
  *  - every function is declared as `SQLRL_API <ret> sqlrl_<name>(<params>);`
- *  - types are limited to void, int32_t, int64_t, uint64_t, float, double and pointers;
- *    no structs or enums cross the boundary (enum values are #defines below)
+ *  - types are limited to void, int32_t, int64_t, uint64_t, float, double and pointers (among them the opaque
+ *    sqlrl_model*); no struct is passed by value and no enum crosses the boundary (enum values are #defines below)
  *  - every function except sqlrl_last_error/sqlrl_version/sqlrl_model_free returns a status:
  *    SQLRL_OK, or an error code with a message in sqlrl_last_error() (thread-local)
  *  - no C++ exception crosses the boundary, every input is validated
@@ -26,7 +26,14 @@
 #define SQLRL_API __attribute__((visibility("default")))
 #endif
 
-#define SQLRL_ABI_VERSION 1
+#define SQLRL_ABI_VERSION 2
+
+/*
+ * A model: its frozen weights, its LoRA adapters and their optimizer state, and its settings. Opaque and typed, so
+ * that a compiler refuses anything else in its place; every call still checks that the pointer came from
+ * sqlrl_model_create and was not freed.
+ */
+typedef struct sqlrl_model sqlrl_model;
 
 /* status codes */
 #define SQLRL_OK 0
@@ -153,7 +160,7 @@ SQLRL_API int32_t sqlrl_model_create(int32_t arch, int32_t vocab_size, int32_t h
                                      int32_t intermediate_size, int32_t num_layers, int32_t num_heads,
                                      int32_t num_kv_heads, int32_t head_dim, double rope_theta,
                                      double rms_norm_eps, int32_t tie_word_embeddings,
-                                     int32_t weight_mode, int32_t device, void** out_model);
+                                     int32_t weight_mode, int32_t device, sqlrl_model** out_model);
 /*
  * Copies one tensor (dtype SQLRL_DTYPE_*, row-major, shape[ndim]) into the model; checks name and shape.
  * Expected names: model.embed_tokens.weight, model.norm.weight, lm_head.weight (untied only; refused when
@@ -162,7 +169,7 @@ SQLRL_API int32_t sqlrl_model_create(int32_t arch, int32_t vocab_size, int32_t h
  * for Qwen2 only model.layers.N.self_attn.{q,k,v}_proj.bias, for Qwen3 only
  * model.layers.N.self_attn.{q,k}_norm.weight [head_dim]. Before finalize only.
  */
-SQLRL_API int32_t sqlrl_model_set_weight(void* model, const char* name, const void* data, int32_t dtype,
+SQLRL_API int32_t sqlrl_model_set_weight(sqlrl_model* model, const char* name, const void* data, int32_t dtype,
                                          const int64_t* shape, int32_t ndim);
 /*
  * A decoder linear's weight already quantized in the bitsandbytes 4-bit layout (a *-bnb-4bit checkpoint):
@@ -172,7 +179,7 @@ SQLRL_API int32_t sqlrl_model_set_weight(void* model, const char* name, const vo
  * Kept as it is in NF4 mode (block must be 64; sqlrl_model_set_double_quant does not re-quantize it),
  * dequantized to the dense dtype in the FP32 / BF16 modes. Before finalize only.
  */
-SQLRL_API int32_t sqlrl_model_set_nf4_weight(void* model, const char* name, const uint8_t* codes, const float* absmax,
+SQLRL_API int32_t sqlrl_model_set_nf4_weight(sqlrl_model* model, const char* name, const uint8_t* codes, const float* absmax,
                                              const float* code_book, int32_t block, const int64_t* shape, int32_t ndim);
 /*
  * Llama 3's RoPE scaling (rope_type "llama3", as transformers' _compute_llama3_parameters): with
@@ -181,27 +188,27 @@ SQLRL_API int32_t sqlrl_model_set_nf4_weight(void* model, const char* name, cons
  * s = (original / wavelen - low_freq_factor) / (high_freq_factor - low_freq_factor):
  * (1 - s) * inv_freq / factor + s * inv_freq. Before finalize.
  */
-SQLRL_API int32_t sqlrl_model_set_rope_llama3(void* model, double factor, double low_freq_factor,
+SQLRL_API int32_t sqlrl_model_set_rope_llama3(sqlrl_model* model, double factor, double low_freq_factor,
                                               double high_freq_factor, double original_max_position_embeddings);
 /*
  * Sliding-window attention (Mistral's / Phi-3's sliding_window): a query at position i attends the keys at
  * positions i - window + 1 .. i only. 0 = off (the default). Before finalize.
  */
-SQLRL_API int32_t sqlrl_model_set_sliding_window(void* model, int64_t window);
+SQLRL_API int32_t sqlrl_model_set_sliding_window(sqlrl_model* model, int64_t window);
 /* NF4 only: also quantize the absmax values (8-bit, blocks of 256, offset by their mean); before finalize. */
-SQLRL_API int32_t sqlrl_model_set_double_quant(void* model, int32_t enabled);
+SQLRL_API int32_t sqlrl_model_set_double_quant(sqlrl_model* model, int32_t enabled);
 /* Checks that every weight is present, quantizes/converts per weight_mode. */
-SQLRL_API int32_t sqlrl_model_finalize(void* model);
+SQLRL_API int32_t sqlrl_model_finalize(sqlrl_model* model);
 /*
  * Instead of uploading and finalizing, for benchmarks of a model's shape: makes every weight random on
  * the model's device (no host copy): embeddings, lm_head, projections and biases normal(0, 0.02),
  * norms 1; NF4 projections get uniformly random codes with block absmax in [0.03, 0.05] (double-quantized
  * when chosen). The same seed gives the same weights on the same device. Refused after any upload.
  */
-SQLRL_API int32_t sqlrl_model_finalize_random(void* model, uint64_t seed);
-SQLRL_API void sqlrl_model_free(void* model);
+SQLRL_API int32_t sqlrl_model_finalize_random(sqlrl_model* model, uint64_t seed);
+SQLRL_API void sqlrl_model_free(sqlrl_model* model);
 /* Per-layer gradient checkpointing during sqlrl_logprobs with keep_graph (default on). */
-SQLRL_API int32_t sqlrl_model_set_checkpointing(void* model, int32_t enabled);
+SQLRL_API int32_t sqlrl_model_set_checkpointing(sqlrl_model* model, int32_t enabled);
 /*
  * Dense sampling (SQLRL_DENSE_SAMPLING_*; default OFF): during each sqlrl_generate, the bf16 / NF4 base weights
  * are expanded once into dense matrices of the compute dtype and freed when the call returns, so that decode
@@ -211,13 +218,13 @@ SQLRL_API int32_t sqlrl_model_set_checkpointing(void* model, int32_t enabled);
  * it is OFF. On CPU the results are identical either way; on CUDA small batches otherwise go through the
  * fused NF4 GEMV, so they may differ within bf16 rounding.
  */
-SQLRL_API int32_t sqlrl_model_set_dense_sampling(void* model, int32_t enabled);
+SQLRL_API int32_t sqlrl_model_set_dense_sampling(sqlrl_model* model, int32_t enabled);
 /*
  * CUDA graphs for decode (default off): on a CUDA model, each sqlrl_generate records its first decode step
  * into a CUDA graph and replays it for the others, so that a step costs one launch instead of one host
  * dispatch per operator. Same results as without (the step is the same computation). Ignored on the CPU.
  */
-SQLRL_API int32_t sqlrl_model_set_cuda_graphs(void* model, int32_t enabled);
+SQLRL_API int32_t sqlrl_model_set_cuda_graphs(sqlrl_model* model, int32_t enabled);
 /*
  * A function told each step of every following sqlrl_generate, for serving tokens as they come (null: none,
  * the default). callback is an `int32_t (*)(void* context, int32_t step, const int32_t* tokens, int32_t rows)`,
@@ -225,14 +232,14 @@ SQLRL_API int32_t sqlrl_model_set_cuda_graphs(void* model, int32_t enabled);
  * order), or -1 for a row that had already stopped. Returning nonzero ends the generation after that step: the
  * outputs then hold the steps so far. It costs a device-to-host copy per step; it must not call into libsqlrl.
  */
-SQLRL_API int32_t sqlrl_model_set_step_callback(void* model, void* callback, void* context);
+SQLRL_API int32_t sqlrl_model_set_step_callback(sqlrl_model* model, void* callback, void* context);
 /* Rows of hidden states per chunk of the vocabulary projection in sqlrl_logprobs (default 256). */
-SQLRL_API int32_t sqlrl_model_set_logprob_chunk(void* model, int32_t rows);
+SQLRL_API int32_t sqlrl_model_set_logprob_chunk(sqlrl_model* model, int32_t rows);
 /*
  * out[SQLRL_MEM_COUNT] in bytes: frozen weights (after finalize), LoRA values + grads + AdamW moments,
  * device allocated / peak (-1 where the backend does not tell, e.g. on the CPU).
  */
-SQLRL_API int32_t sqlrl_memory_stats(void* model, int64_t* out);
+SQLRL_API int32_t sqlrl_memory_stats(sqlrl_model* model, int64_t* out);
 
 /* ---- forward ---- */
 
@@ -240,7 +247,7 @@ SQLRL_API int32_t sqlrl_memory_stats(void* model, int64_t* out);
  * Logits at every position of n_seqs packed sequences (ragged, run as one padded batch):
  * out_logits[total_tokens * vocab_size]. For tests and small models: it materializes all logits.
  */
-SQLRL_API int32_t sqlrl_forward_logits(void* model, const int32_t* tokens, const int32_t* seq_lens,
+SQLRL_API int32_t sqlrl_forward_logits(sqlrl_model* model, const int32_t* tokens, const int32_t* seq_lens,
                                        int32_t n_seqs, int32_t use_adapters, float* out_logits);
 
 /*
@@ -251,14 +258,14 @@ SQLRL_API int32_t sqlrl_forward_logits(void* model, const int32_t* tokens, const
  * without keep_graph leave it alone). keep_graph = 1 requires adapters attached, enabled and
  * use_adapters = 1; LoRA dropout applies only then. 1 <= prompt_lens[i] < seq_lens[i].
  */
-SQLRL_API int32_t sqlrl_logprobs(void* model, const int32_t* tokens, const int32_t* seq_lens,
+SQLRL_API int32_t sqlrl_logprobs(sqlrl_model* model, const int32_t* tokens, const int32_t* seq_lens,
                                  const int32_t* prompt_lens, int32_t n_seqs, int32_t use_adapters,
                                  double temperature, int32_t keep_graph, float* out_logprobs);
 /*
  * Backpropagates d loss / d logprob (same packing as out_logprobs of the pending sqlrl_logprobs)
  * into the LoRA gradients (accumulating), then drops the pending graph.
  */
-SQLRL_API int32_t sqlrl_backward(void* model, const float* grad_logprobs, int64_t n);
+SQLRL_API int32_t sqlrl_backward(sqlrl_model* model, const float* grad_logprobs, int64_t n);
 
 /* ---- generation ---- */
 
@@ -272,7 +279,7 @@ SQLRL_API int32_t sqlrl_backward(void* model, const float* grad_logprobs, int64_
  *   temperature-scaled distribution, before top-k/top-p; greedy: temperature 1), out_lengths[r].
  *   Entries past out_lengths[r] are 0. The same seed and inputs give the same tokens.
  */
-SQLRL_API int32_t sqlrl_generate(void* model, const int32_t* prompt_tokens, const int32_t* prompt_lens,
+SQLRL_API int32_t sqlrl_generate(sqlrl_model* model, const int32_t* prompt_tokens, const int32_t* prompt_lens,
                                  int32_t n_prompts, int32_t num_samples, int32_t max_new_tokens,
                                  int32_t greedy, double temperature, int32_t top_k, double top_p,
                                  uint64_t seed, const int32_t* stop_ids, int32_t n_stop_ids,
@@ -286,33 +293,33 @@ SQLRL_API int32_t sqlrl_generate(void* model, const int32_t* prompt_tokens, cons
  * dtype of A and B (SQLRL_DTYPE_F32 or BF16). PEFT's init: A Kaiming-uniform(a = sqrt(5)) from
  * seed, B zero. Replaces adapters already attached.
  */
-SQLRL_API int32_t sqlrl_lora_attach(void* model, int32_t rank, double alpha, int32_t target_mask,
+SQLRL_API int32_t sqlrl_lora_attach(sqlrl_model* model, int32_t rank, double alpha, int32_t target_mask,
                                     double dropout, int32_t dtype, uint64_t seed);
-SQLRL_API int32_t sqlrl_lora_set_enabled(void* model, int32_t enabled);
+SQLRL_API int32_t sqlrl_lora_set_enabled(sqlrl_model* model, int32_t enabled);
 /* Number of LoRA tensors (two per adapted linear: A then B). */
-SQLRL_API int32_t sqlrl_lora_count(void* model, int32_t* out_count);
+SQLRL_API int32_t sqlrl_lora_count(sqlrl_model* model, int32_t* out_count);
 /*
  * Name (Hugging Face module path + ".lora_A.weight" / ".lora_B.weight", e.g.
  * "model.layers.0.self_attn.q_proj.lora_A.weight") into name_buf (NUL-terminated) and shape[2].
  */
-SQLRL_API int32_t sqlrl_lora_info(void* model, int32_t index, char* name_buf, int32_t buf_len, int64_t* shape);
+SQLRL_API int32_t sqlrl_lora_info(sqlrl_model* model, int32_t index, char* name_buf, int32_t buf_len, int64_t* shape);
 /* Copies n floats of the tensor's value / grad / AdamW moments (SQLRL_LORA_*) out of or into the model. */
-SQLRL_API int32_t sqlrl_lora_read(void* model, int32_t index, int32_t which, float* out, int64_t n);
-SQLRL_API int32_t sqlrl_lora_write(void* model, int32_t index, int32_t which, const float* values, int64_t n);
-SQLRL_API int32_t sqlrl_zero_grad(void* model);
+SQLRL_API int32_t sqlrl_lora_read(sqlrl_model* model, int32_t index, int32_t which, float* out, int64_t n);
+SQLRL_API int32_t sqlrl_lora_write(sqlrl_model* model, int32_t index, int32_t which, const float* values, int64_t n);
+SQLRL_API int32_t sqlrl_zero_grad(sqlrl_model* model);
 /*
  * Seeds the LoRA dropout masks of the following sqlrl_logprobs calls with keep_graph (each call
  * advances the seed by num_layers). A trainer sets it per micro-batch so that a resumed run draws
  * the same masks as an uninterrupted one.
  */
-SQLRL_API int32_t sqlrl_lora_set_dropout_seed(void* model, uint64_t seed);
+SQLRL_API int32_t sqlrl_lora_set_dropout_seed(sqlrl_model* model, uint64_t seed);
 /*
  * Clips the global gradient L2 norm to max_grad_norm (<= 0: no clipping), then one AdamW step
  * (decoupled weight decay) on every LoRA tensor. step is the 1-based step for bias correction.
  * out_grad_norm receives the norm before clipping (non-finite norms skip the update and return OK).
  * Clipping scales the stored gradients in place, as torch.nn.utils.clip_grad_norm_ does.
  */
-SQLRL_API int32_t sqlrl_adamw_step(void* model, double lr, double beta1, double beta2, double eps,
+SQLRL_API int32_t sqlrl_adamw_step(sqlrl_model* model, double lr, double beta1, double beta2, double eps,
                                    double weight_decay, double max_grad_norm, int64_t step,
                                    double* out_grad_norm);
 

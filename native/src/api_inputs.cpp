@@ -6,14 +6,14 @@
 
 namespace sqlrl {
 
-Model& model_of(void* handle) {
+Model& model_of(sqlrl_model* handle) {
   check_arg(handle != nullptr, "model is null");
-  auto* model_handle = static_cast<ModelHandle*>(handle);
+  auto* model_handle = reinterpret_cast<ModelHandle*>(handle);
   check_arg(model_handle->tag == ModelHandle::kTag, "model is not a handle from sqlrl_model_create (or was freed)");
   return model_handle->model;
 }
 
-Model& ready_model_of(void* handle) {
+Model& ready_model_of(sqlrl_model* handle) {
   Model& model = model_of(handle);
   if (!model.finalized) throw BadState("the model is not finalized: call sqlrl_model_finalize after setting weights");
   return model;

@@ -5,10 +5,11 @@
 #include <vector>
 
 #include "model.h"
+#include "sqlrl.h"
 
 namespace sqlrl {
 
-// A heap model behind the void* handle, tagged so that a stray pointer is reported, not used.
+// A heap model behind the sqlrl_model* handle, tagged so that a stray pointer is reported, not used.
 struct ModelHandle {
   static constexpr uint64_t kTag = 0x73716c726c6d646cULL;  // "sqlrlmdl"
   uint64_t tag = kTag;
@@ -16,9 +17,9 @@ struct ModelHandle {
 };
 
 // The model behind a handle; throws InvalidArgument for null or foreign pointers.
-Model& model_of(void* handle);
+Model& model_of(sqlrl_model* handle);
 // The same, and the model must be finalized.
-Model& ready_model_of(void* handle);
+Model& ready_model_of(sqlrl_model* handle);
 
 // Packed sequences, validated and right-padded with token 0 into [n, longest] int64 on the model's device.
 struct PaddedBatch {

@@ -36,7 +36,7 @@ static at::Tensor lora_buffer(LoraTensor& tensor, int32_t which) {
   }
 }
 
-extern "C" int32_t sqlrl_lora_attach(void* model, int32_t rank, double alpha, int32_t target_mask, double dropout,
+extern "C" int32_t sqlrl_lora_attach(sqlrl_model* model, int32_t rank, double alpha, int32_t target_mask, double dropout,
                                      int32_t dtype, uint64_t seed) {
   return guarded([&] {
     Model& m = ready_model_of(model);
@@ -62,11 +62,11 @@ extern "C" int32_t sqlrl_lora_attach(void* model, int32_t rank, double alpha, in
   });
 }
 
-extern "C" int32_t sqlrl_lora_set_enabled(void* model, int32_t enabled) {
+extern "C" int32_t sqlrl_lora_set_enabled(sqlrl_model* model, int32_t enabled) {
   return guarded([&] { model_of(model).lora_enabled = enabled != 0; });
 }
 
-extern "C" int32_t sqlrl_lora_count(void* model, int32_t* out_count) {
+extern "C" int32_t sqlrl_lora_count(sqlrl_model* model, int32_t* out_count) {
   return guarded([&] {
     Model& m = model_of(model);
     check_not_null(out_count, "out_count");
@@ -74,7 +74,7 @@ extern "C" int32_t sqlrl_lora_count(void* model, int32_t* out_count) {
   });
 }
 
-extern "C" int32_t sqlrl_lora_info(void* model, int32_t index, char* name_buf, int32_t buf_len, int64_t* shape) {
+extern "C" int32_t sqlrl_lora_info(sqlrl_model* model, int32_t index, char* name_buf, int32_t buf_len, int64_t* shape) {
   return guarded([&] {
     LoraTensor& tensor = lora_tensor(model_of(model), index);
     check_not_null(name_buf, "name_buf");
@@ -88,7 +88,7 @@ extern "C" int32_t sqlrl_lora_info(void* model, int32_t index, char* name_buf, i
   });
 }
 
-extern "C" int32_t sqlrl_lora_read(void* model, int32_t index, int32_t which, float* out, int64_t n) {
+extern "C" int32_t sqlrl_lora_read(sqlrl_model* model, int32_t index, int32_t which, float* out, int64_t n) {
   return guarded([&] {
     LoraTensor& tensor = lora_tensor(model_of(model), index);
     at::Tensor buffer = lora_buffer(tensor, which);
@@ -100,7 +100,7 @@ extern "C" int32_t sqlrl_lora_read(void* model, int32_t index, int32_t which, fl
   });
 }
 
-extern "C" int32_t sqlrl_lora_write(void* model, int32_t index, int32_t which, const float* values, int64_t n) {
+extern "C" int32_t sqlrl_lora_write(sqlrl_model* model, int32_t index, int32_t which, const float* values, int64_t n) {
   return guarded([&] {
     LoraTensor& tensor = lora_tensor(model_of(model), index);
     at::Tensor buffer = lora_buffer(tensor, which);
@@ -112,11 +112,11 @@ extern "C" int32_t sqlrl_lora_write(void* model, int32_t index, int32_t which, c
   });
 }
 
-extern "C" int32_t sqlrl_zero_grad(void* model) {
+extern "C" int32_t sqlrl_zero_grad(sqlrl_model* model) {
   return guarded([&] { zero_grad(adapters_of(model_of(model))); });
 }
 
-extern "C" int32_t sqlrl_lora_set_dropout_seed(void* model, uint64_t seed) {
+extern "C" int32_t sqlrl_lora_set_dropout_seed(sqlrl_model* model, uint64_t seed) {
   return guarded([&] {
     Model& m = model_of(model);
     adapters_of(m);  // the seed only means something with adapters attached
@@ -124,7 +124,7 @@ extern "C" int32_t sqlrl_lora_set_dropout_seed(void* model, uint64_t seed) {
   });
 }
 
-extern "C" int32_t sqlrl_adamw_step(void* model, double lr, double beta1, double beta2, double eps,
+extern "C" int32_t sqlrl_adamw_step(sqlrl_model* model, double lr, double beta1, double beta2, double eps,
                                     double weight_decay, double max_grad_norm, int64_t step, double* out_grad_norm) {
   return guarded([&] {
     LoraAdapters& lora = adapters_of(model_of(model));

@@ -13,7 +13,7 @@ using namespace sqlrl;
 extern "C" int32_t sqlrl_model_create(int32_t arch, int32_t vocab_size, int32_t hidden_size, int32_t intermediate_size,
                                       int32_t num_layers, int32_t num_heads, int32_t num_kv_heads, int32_t head_dim,
                                       double rope_theta, double rms_norm_eps, int32_t tie_word_embeddings,
-                                      int32_t weight_mode, int32_t device, void** out_model) {
+                                      int32_t weight_mode, int32_t device, sqlrl_model** out_model) {
   return guarded([&] {
     check_not_null(out_model, "out_model");
     *out_model = nullptr;
@@ -42,11 +42,11 @@ extern "C" int32_t sqlrl_model_create(int32_t arch, int32_t vocab_size, int32_t 
     model.device = device == SQLRL_DEVICE_CUDA ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
     // CPU computes in fp32 (bf16 / NF4 weights are upcast at use); CUDA in bf16 unless weights are fp32.
     model.compute_dtype = device == SQLRL_DEVICE_CUDA && weight_mode != SQLRL_WEIGHTS_FP32 ? at::kBFloat16 : at::kFloat;
-    *out_model = handle.release();
+    *out_model = reinterpret_cast<sqlrl_model*>(handle.release());
   });
 }
 
-extern "C" int32_t sqlrl_model_set_weight(void* model, const char* name, const void* data, int32_t dtype,
+extern "C" int32_t sqlrl_model_set_weight(sqlrl_model* model, const char* name, const void* data, int32_t dtype,
                                           const int64_t* shape, int32_t ndim) {
   return guarded([&] {
     Model& m = model_of(model);
@@ -55,7 +55,7 @@ extern "C" int32_t sqlrl_model_set_weight(void* model, const char* name, const v
   });
 }
 
-extern "C" int32_t sqlrl_model_set_nf4_weight(void* model, const char* name, const uint8_t* codes, const float* absmax,
+extern "C" int32_t sqlrl_model_set_nf4_weight(sqlrl_model* model, const char* name, const uint8_t* codes, const float* absmax,
                                               const float* code_book, int32_t block, const int64_t* shape,
                                               int32_t ndim) {
   return guarded([&] {
@@ -69,7 +69,7 @@ static void require_not_finalized(const Model& model, const char* what) {
   if (model.finalized) throw BadState(std::string(what) + " must be set before sqlrl_model_finalize");
 }
 
-extern "C" int32_t sqlrl_model_set_rope_llama3(void* model, double factor, double low_freq_factor,
+extern "C" int32_t sqlrl_model_set_rope_llama3(sqlrl_model* model, double factor, double low_freq_factor,
                                                double high_freq_factor, double original_max_position_embeddings) {
   return guarded([&] {
     Model& m = model_of(model);
@@ -80,7 +80,7 @@ extern "C" int32_t sqlrl_model_set_rope_llama3(void* model, double factor, doubl
   });
 }
 
-extern "C" int32_t sqlrl_model_set_sliding_window(void* model, int64_t window) {
+extern "C" int32_t sqlrl_model_set_sliding_window(sqlrl_model* model, int64_t window) {
   return guarded([&] {
     Model& m = model_of(model);
     require_not_finalized(m, "the sliding window");
@@ -103,7 +103,7 @@ extern "C" int32_t sqlrl_rope_inverse_frequencies(int32_t head_dim, double rope_
   });
 }
 
-extern "C" int32_t sqlrl_model_set_double_quant(void* model, int32_t enabled) {
+extern "C" int32_t sqlrl_model_set_double_quant(sqlrl_model* model, int32_t enabled) {
   return guarded([&] {
     Model& m = model_of(model);
     if (m.finalized) throw BadState("double quantization must be chosen before sqlrl_model_finalize");
@@ -114,29 +114,29 @@ extern "C" int32_t sqlrl_model_set_double_quant(void* model, int32_t enabled) {
   });
 }
 
-extern "C" int32_t sqlrl_model_finalize(void* model) {
+extern "C" int32_t sqlrl_model_finalize(sqlrl_model* model) {
   return guarded([&] { finalize_model(model_of(model)); });
 }
 
-extern "C" int32_t sqlrl_model_finalize_random(void* model, uint64_t seed) {
+extern "C" int32_t sqlrl_model_finalize_random(sqlrl_model* model, uint64_t seed) {
   return guarded([&] { finalize_random(model_of(model), seed); });
 }
 
-extern "C" void sqlrl_model_free(void* model) {
+extern "C" void sqlrl_model_free(sqlrl_model* model) {
   guarded([&] {
     if (model == nullptr) return;
     model_of(model);  // refuses foreign pointers instead of deleting them
-    auto* handle = static_cast<ModelHandle*>(model);
+    auto* handle = reinterpret_cast<ModelHandle*>(model);
     handle->tag = 0;
     delete handle;
   });
 }
 
-extern "C" int32_t sqlrl_model_set_checkpointing(void* model, int32_t enabled) {
+extern "C" int32_t sqlrl_model_set_checkpointing(sqlrl_model* model, int32_t enabled) {
   return guarded([&] { model_of(model).checkpointing = enabled != 0; });
 }
 
-extern "C" int32_t sqlrl_model_set_dense_sampling(void* model, int32_t enabled) {
+extern "C" int32_t sqlrl_model_set_dense_sampling(sqlrl_model* model, int32_t enabled) {
   return guarded([&] {
     check_arg(enabled >= SQLRL_DENSE_SAMPLING_OFF && enabled <= SQLRL_DENSE_SAMPLING_AUTO,
               "dense sampling must be SQLRL_DENSE_SAMPLING_OFF, _ON or _AUTO, got " + std::to_string(enabled));
@@ -144,7 +144,7 @@ extern "C" int32_t sqlrl_model_set_dense_sampling(void* model, int32_t enabled) 
   });
 }
 
-extern "C" int32_t sqlrl_model_set_step_callback(void* model, void* callback, void* context) {
+extern "C" int32_t sqlrl_model_set_step_callback(sqlrl_model* model, void* callback, void* context) {
   return guarded([&] {
     Model& m = model_of(model);
     m.step_callback = reinterpret_cast<int32_t (*)(void*, int32_t, const int32_t*, int32_t)>(callback);
@@ -152,11 +152,11 @@ extern "C" int32_t sqlrl_model_set_step_callback(void* model, void* callback, vo
   });
 }
 
-extern "C" int32_t sqlrl_model_set_cuda_graphs(void* model, int32_t enabled) {
+extern "C" int32_t sqlrl_model_set_cuda_graphs(sqlrl_model* model, int32_t enabled) {
   return guarded([&] { model_of(model).cuda_graphs = enabled != 0; });
 }
 
-extern "C" int32_t sqlrl_model_set_logprob_chunk(void* model, int32_t rows) {
+extern "C" int32_t sqlrl_model_set_logprob_chunk(sqlrl_model* model, int32_t rows) {
   return guarded([&] {
     Model& m = model_of(model);
     check_arg(rows > 0, "logprob chunk rows must be > 0, got " + std::to_string(rows));
@@ -164,7 +164,7 @@ extern "C" int32_t sqlrl_model_set_logprob_chunk(void* model, int32_t rows) {
   });
 }
 
-extern "C" int32_t sqlrl_memory_stats(void* model, int64_t* out) {
+extern "C" int32_t sqlrl_memory_stats(sqlrl_model* model, int64_t* out) {
   return guarded([&] {
     Model& m = model_of(model);
     check_not_null(out, "out");

@@ -8,7 +8,7 @@
 
 using namespace sqlrl;
 
-extern "C" int32_t sqlrl_forward_logits(void* model, const int32_t* tokens, const int32_t* seq_lens, int32_t n_seqs,
+extern "C" int32_t sqlrl_forward_logits(sqlrl_model* model, const int32_t* tokens, const int32_t* seq_lens, int32_t n_seqs,
                                         int32_t use_adapters, float* out_logits) {
   return guarded([&] {
     Model& m = ready_model_of(model);
@@ -26,7 +26,7 @@ extern "C" int32_t sqlrl_forward_logits(void* model, const int32_t* tokens, cons
   });
 }
 
-extern "C" int32_t sqlrl_logprobs(void* model, const int32_t* tokens, const int32_t* seq_lens,
+extern "C" int32_t sqlrl_logprobs(sqlrl_model* model, const int32_t* tokens, const int32_t* seq_lens,
                                   const int32_t* prompt_lens, int32_t n_seqs, int32_t use_adapters,
                                   double temperature, int32_t keep_graph, float* out_logprobs) {
   return guarded([&] {
@@ -51,7 +51,7 @@ extern "C" int32_t sqlrl_logprobs(void* model, const int32_t* tokens, const int3
   });
 }
 
-extern "C" int32_t sqlrl_backward(void* model, const float* grad_logprobs, int64_t n) {
+extern "C" int32_t sqlrl_backward(sqlrl_model* model, const float* grad_logprobs, int64_t n) {
   return guarded([&] {
     Model& m = ready_model_of(model);
     if (!m.pending) throw BadState("no pending graph: call sqlrl_logprobs with keep_graph = 1 before sqlrl_backward");
@@ -64,7 +64,7 @@ extern "C" int32_t sqlrl_backward(void* model, const float* grad_logprobs, int64
   });
 }
 
-extern "C" int32_t sqlrl_generate(void* model, const int32_t* prompt_tokens, const int32_t* prompt_lens,
+extern "C" int32_t sqlrl_generate(sqlrl_model* model, const int32_t* prompt_tokens, const int32_t* prompt_lens,
                                   int32_t n_prompts, int32_t num_samples, int32_t max_new_tokens, int32_t greedy,
                                   double temperature, int32_t top_k, double top_p, uint64_t seed,
                                   const int32_t* stop_ids, int32_t n_stop_ids, int32_t use_adapters,

@@ -17,8 +17,8 @@ using namespace sqlrl_test;
   } while (0)
 
 namespace {
-void* empty_model(int32_t arch = SQLRL_ARCH_QWEN2, int32_t tie = 1) {
-  void* handle = nullptr;
+sqlrl_model* empty_model(int32_t arch = SQLRL_ARCH_QWEN2, int32_t tie = 1) {
+  sqlrl_model* handle = nullptr;
   CHECK_OK(sqlrl_model_create(arch, 97, 32, 48, 2, 4, 2, 0, 10000.0, 1e-6, tie, SQLRL_WEIGHTS_FP32, SQLRL_DEVICE_CPU,
                               &handle));
   return handle;
@@ -26,7 +26,7 @@ void* empty_model(int32_t arch = SQLRL_ARCH_QWEN2, int32_t tie = 1) {
 }  // namespace
 
 TEST(model_create_rejects_bad_configuration) {
-  void* handle = nullptr;
+  sqlrl_model* handle = nullptr;
   CHECK_FAILS(sqlrl_model_create(7, 97, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, 0, &handle), SQLRL_ERR_INVALID_ARGUMENT,
               "arch");
   CHECK_FAILS(sqlrl_model_create(0, 0, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, 0, &handle), SQLRL_ERR_INVALID_ARGUMENT,
@@ -46,14 +46,14 @@ TEST(model_create_rejects_bad_configuration) {
 
 TEST(cuda_device_without_cuda_is_unsupported) {
   if (sqlrl_cuda_available()) return;  // this check is about machines without CUDA
-  void* handle = nullptr;
+  sqlrl_model* handle = nullptr;
   CHECK_FAILS(sqlrl_model_create(0, 97, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, SQLRL_DEVICE_CUDA, &handle),
               SQLRL_ERR_UNSUPPORTED, "CUDA");
   CHECK(handle == nullptr);
 }
 
 TEST(set_weight_names_unknown_names_and_shape_mismatches) {
-  void* handle = empty_model();
+  sqlrl_model* handle = empty_model();
   std::vector<float> data(97 * 32);
   int64_t shape[2] = {97, 32};
   CHECK_FAILS(sqlrl_model_set_weight(handle, "model.layers.9.mlp.up_proj.weight", data.data(), 0, shape, 2),
@@ -69,7 +69,7 @@ TEST(set_weight_names_unknown_names_and_shape_mismatches) {
               SQLRL_ERR_INVALID_ARGUMENT, "data is null");
   CHECK_FAILS(sqlrl_model_set_weight(handle, nullptr, data.data(), 0, shape, 2), SQLRL_ERR_INVALID_ARGUMENT, "name");
   sqlrl_model_free(handle);
-  void* llama = empty_model(SQLRL_ARCH_LLAMA, 0);
+  sqlrl_model* llama = empty_model(SQLRL_ARCH_LLAMA, 0);
   int64_t bias_shape[1] = {32};
   CHECK_FAILS(sqlrl_model_set_weight(llama, "model.layers.0.self_attn.q_proj.bias", data.data(), 0, bias_shape, 1),
               SQLRL_ERR_INVALID_ARGUMENT, "llama has no projection biases");
@@ -77,7 +77,7 @@ TEST(set_weight_names_unknown_names_and_shape_mismatches) {
 }
 
 TEST(prequantized_weights_and_family_settings_check_their_inputs) {
-  void* handle = empty_model(SQLRL_ARCH_LLAMA, 1);
+  sqlrl_model* handle = empty_model(SQLRL_ARCH_LLAMA, 1);
   std::vector<uint8_t> codes(32 * 32 / 2);
   std::vector<float> absmax(32 * 32 / 64, 1.0f);
   float nf4[16] = {-1.0f, -0.6961928009986877f, -0.5250730514526367f, -0.39491748809814453f, -0.28444138169288635f,
@@ -98,7 +98,7 @@ TEST(prequantized_weights_and_family_settings_check_their_inputs) {
   CHECK_FAILS(sqlrl_model_set_rope_llama3(handle, 8, 4, 1, 8192), SQLRL_ERR_INVALID_ARGUMENT, "high_freq_factor");
   CHECK_FAILS(sqlrl_model_set_sliding_window(handle, -1), SQLRL_ERR_INVALID_ARGUMENT, "sliding window");
   sqlrl_model_free(handle);
-  void* qwen3 = empty_model(SQLRL_ARCH_QWEN3, 1);
+  sqlrl_model* qwen3 = empty_model(SQLRL_ARCH_QWEN3, 1);
   int64_t head_shape[1] = {8};
   std::vector<float> ones(8, 1.0f);
   CHECK_OK(sqlrl_model_set_weight(qwen3, "model.layers.1.self_attn.k_norm.weight", ones.data(), 0, head_shape, 1));
@@ -111,7 +111,7 @@ TEST(prequantized_weights_and_family_settings_check_their_inputs) {
 }
 
 TEST(finalize_names_the_first_missing_weight_and_the_model_is_unusable_before) {
-  void* handle = empty_model();
+  sqlrl_model* handle = empty_model();
   std::vector<float> data(97 * 32);
   int64_t shape[2] = {97, 32};
   CHECK_OK(sqlrl_model_set_weight(handle, "model.embed_tokens.weight", data.data(), 0, shape, 2));
@@ -131,7 +131,7 @@ TEST(weights_and_double_quant_cannot_change_after_finalize) {
               "already finalized");
   CHECK_FAILS(sqlrl_model_set_double_quant(model.handle(), 1), SQLRL_ERR_STATE, "before");
   CHECK_FAILS(sqlrl_model_finalize(model.handle()), SQLRL_ERR_STATE, "already finalized");
-  void* fp32 = empty_model();
+  sqlrl_model* fp32 = empty_model();
   CHECK_FAILS(sqlrl_model_set_double_quant(fp32, 1), SQLRL_ERR_STATE, "NF4");
   sqlrl_model_free(fp32);
 }
@@ -139,14 +139,16 @@ TEST(weights_and_double_quant_cannot_change_after_finalize) {
 TEST(null_and_foreign_model_handles_are_refused) {
   int32_t count = 0;
   CHECK_FAILS(sqlrl_lora_count(nullptr, &count), SQLRL_ERR_INVALID_ARGUMENT, "model is null");
+  // The type stops a C caller passing anything else; a foreign pointer cast to it is still caught at run time.
   uint64_t not_a_model[8] = {0};
-  CHECK_FAILS(sqlrl_lora_count(not_a_model, &count), SQLRL_ERR_INVALID_ARGUMENT, "not a handle");
+  CHECK_FAILS(sqlrl_lora_count(reinterpret_cast<sqlrl_model*>(not_a_model), &count), SQLRL_ERR_INVALID_ARGUMENT,
+              "not a handle");
   sqlrl_model_free(nullptr);  // a no-op, like free(NULL)
 }
 
 TEST(packed_sequence_inputs_are_checked) {
   TinyModel model(TinySpec{});
-  void* m = model.handle();
+  sqlrl_model* m = model.handle();
   int32_t tokens[5] = {1, 2, 3, 4, 5}, lengths[2] = {2, 3};
   std::vector<float> logits(5 * 97), logprobs(5);
   CHECK_FAILS(sqlrl_forward_logits(m, tokens, lengths, 0, 0, logits.data()), SQLRL_ERR_INVALID_ARGUMENT, "> 0, got 0");
@@ -190,7 +192,7 @@ TEST(backward_needs_a_pending_graph_of_the_same_length) {
 
 TEST(generate_checks_its_settings) {
   TinyModel model(TinySpec{});
-  void* m = model.handle();
+  sqlrl_model* m = model.handle();
   int32_t prompt[3] = {1, 2, 3}, lengths[1] = {3}, out_tokens[8], out_lengths[2];
   float out_logprobs[8];
   auto run = [&](int32_t samples, int32_t max_new, int32_t greedy, double temperature, int32_t top_k, double top_p,
@@ -211,7 +213,7 @@ TEST(generate_checks_its_settings) {
 
 TEST(lora_calls_check_their_arguments) {
   TinyModel model(TinySpec{});
-  void* m = model.handle();
+  sqlrl_model* m = model.handle();
   float buffer[4096];
   CHECK_FAILS(sqlrl_lora_read(m, 0, SQLRL_LORA_VALUE, buffer, 1), SQLRL_ERR_STATE, "no LoRA adapters attached");
   CHECK_FAILS(sqlrl_zero_grad(m), SQLRL_ERR_STATE, "no LoRA adapters attached");

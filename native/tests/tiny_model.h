@@ -49,7 +49,7 @@ class TinyModel {
   TinyModel(const TinyModel&) = delete;
   TinyModel& operator=(const TinyModel&) = delete;
 
-  void* handle() const { return handle_; }
+  sqlrl_model* handle() const { return handle_; }
   const TinySpec& spec() const { return spec_; }
 
   // [total_tokens * vocab]
@@ -65,7 +65,7 @@ class TinyModel {
 
  private:
   TinySpec spec_;
-  void* handle_ = nullptr;
+  sqlrl_model* handle_ = nullptr;
 };
 
 double max_abs_difference(const std::vector<float>& a, const std::vector<float>& b);

@@ -4,7 +4,9 @@
  * Rules that keep the ABI mechanical (bindings/src/build/GenerateBindings.java reads this file):
  *  - every function is declared as `SQLRL_API <ret> sqlrl_<name>(<params>);`
  *  - types are limited to void, int32_t, int64_t, uint64_t, float, double and pointers (among them the opaque
- *    sqlrl_model*); no struct is passed by value and no enum crosses the boundary (enum values are #defines below)
+ *    sqlrl_model* and parameter structs, `typedef struct sqlrl_x { fields } sqlrl_x;` of those same types, each
+ *    with an _init function that fills its defaults); no struct is passed by value and no enum crosses the
+ *    boundary (enum values are #defines below)
  *  - every function except sqlrl_last_error/sqlrl_version/sqlrl_model_free returns a status:
  *    SQLRL_OK, or an error code with a message in sqlrl_last_error() (thread-local)
  *  - no C++ exception crosses the boundary, every input is validated
@@ -270,21 +272,37 @@ SQLRL_API int32_t sqlrl_backward(sqlrl_model* model, const float* grad_logprobs,
 /* ---- generation ---- */
 
 /*
- * Samples num_samples completions for each of n_prompts packed prompts; each prompt is prefilled
- * once and its KV cache shared by its samples. greedy = 1 ignores temperature/top_k/top_p.
- * top_k = 0 and top_p = 1 disable those filters. Generation of a sample stops after a stop id
- * (included in the output) or max_new_tokens.
+ * How sqlrl_generate samples. sqlrl_generate_params_init fills every field with its default, so that a caller sets
+ * only what it changes (and a field added later keeps old callers working).
+ */
+typedef struct sqlrl_generate_params {
+  int32_t num_samples;     /* completions per prompt; the prompt is prefilled once for all of them (default 1) */
+  int32_t max_new_tokens;  /* tokens generated at most per completion (default 256) */
+  int32_t greedy;          /* 1: argmax, temperature / top_k / top_p ignored (default 0) */
+  int32_t top_k;           /* sample among the k most likely tokens; 0: off (default 0) */
+  double temperature;      /* the logits are divided by it; > 0 when sampling (default 1.0) */
+  double top_p;            /* nucleus sampling; 1: off (default 1.0) */
+  uint64_t seed;           /* the same seed and inputs give the same tokens (default 0) */
+  const int32_t* stop_ids; /* a completion ends after one of these (kept in the output); null when none (default) */
+  int32_t n_stop_ids;      /* entries of stop_ids (default 0) */
+  int32_t use_adapters;    /* 1: with the LoRA adapters, when attached and enabled (default 1) */
+} sqlrl_generate_params;
+
+/* Fills params with the defaults above. */
+SQLRL_API void sqlrl_generate_params_init(sqlrl_generate_params* params);
+
+/*
+ * Samples params->num_samples completions for each of n_prompts packed prompts; each prompt is prefilled once and
+ * its KV cache shared by its samples (a prefix that all prompts share is prefilled once for all of them).
+ * Generation of a sample stops after a stop id (included in the output) or max_new_tokens.
  * Outputs, row r = prompt * num_samples + sample:
  *   out_tokens[r * max_new_tokens + j], out_logprobs[...] (log-prob of the token under the
  *   temperature-scaled distribution, before top-k/top-p; greedy: temperature 1), out_lengths[r].
  *   Entries past out_lengths[r] are 0. The same seed and inputs give the same tokens.
  */
 SQLRL_API int32_t sqlrl_generate(sqlrl_model* model, const int32_t* prompt_tokens, const int32_t* prompt_lens,
-                                 int32_t n_prompts, int32_t num_samples, int32_t max_new_tokens,
-                                 int32_t greedy, double temperature, int32_t top_k, double top_p,
-                                 uint64_t seed, const int32_t* stop_ids, int32_t n_stop_ids,
-                                 int32_t use_adapters, int32_t* out_tokens, float* out_logprobs,
-                                 int32_t* out_lengths);
+                                 int32_t n_prompts, const sqlrl_generate_params* params, int32_t* out_tokens,
+                                 float* out_logprobs, int32_t* out_lengths);
 
 /* ---- LoRA ---- */
 

@@ -64,39 +64,49 @@ extern "C" int32_t sqlrl_backward(sqlrl_model* model, const float* grad_logprobs
   });
 }
 
+extern "C" void sqlrl_generate_params_init(sqlrl_generate_params* params) {
+  if (params == nullptr) return;
+  *params = sqlrl_generate_params{};
+  params->num_samples = 1;
+  params->max_new_tokens = 256;
+  params->temperature = 1.0;
+  params->top_p = 1.0;
+  params->use_adapters = 1;
+}
+
 extern "C" int32_t sqlrl_generate(sqlrl_model* model, const int32_t* prompt_tokens, const int32_t* prompt_lens,
-                                  int32_t n_prompts, int32_t num_samples, int32_t max_new_tokens, int32_t greedy,
-                                  double temperature, int32_t top_k, double top_p, uint64_t seed,
-                                  const int32_t* stop_ids, int32_t n_stop_ids, int32_t use_adapters,
-                                  int32_t* out_tokens, float* out_logprobs, int32_t* out_lengths) {
+                                  int32_t n_prompts, const sqlrl_generate_params* params, int32_t* out_tokens,
+                                  float* out_logprobs, int32_t* out_lengths) {
   return guarded([&] {
     Model& m = ready_model_of(model);
     PaddedBatch batch = pad_packed(m, prompt_tokens, prompt_lens, n_prompts, "prompt");
-    check_arg(num_samples > 0, "num_samples must be > 0, got " + std::to_string(num_samples));
-    check_arg(max_new_tokens > 0, "max_new_tokens must be > 0, got " + std::to_string(max_new_tokens));
+    check_not_null(params, "params");
+    const sqlrl_generate_params& p = *params;
+    check_arg(p.num_samples > 0, "num_samples must be > 0, got " + std::to_string(p.num_samples));
+    check_arg(p.max_new_tokens > 0, "max_new_tokens must be > 0, got " + std::to_string(p.max_new_tokens));
     SamplingSettings settings;
-    settings.num_samples = num_samples;
-    settings.max_new_tokens = max_new_tokens;
-    settings.greedy = greedy != 0;
+    settings.num_samples = p.num_samples;
+    settings.max_new_tokens = p.max_new_tokens;
+    settings.greedy = p.greedy != 0;
     if (!settings.greedy) {
-      check_arg(std::isfinite(temperature) && temperature > 0,
-                "temperature must be a finite number > 0 when sampling, got " + std::to_string(temperature));
-      check_arg(top_k >= 0, "top_k must be >= 0 (0 = off), got " + std::to_string(top_k));
-      check_arg(top_p > 0 && top_p <= 1, "top_p must be in (0, 1] (1 = off), got " + std::to_string(top_p));
-      settings.temperature = temperature;
-      settings.top_k = top_k;
-      settings.top_p = top_p;
+      check_arg(std::isfinite(p.temperature) && p.temperature > 0,
+                "temperature must be a finite number > 0 when sampling, got " + std::to_string(p.temperature));
+      check_arg(p.top_k >= 0, "top_k must be >= 0 (0 = off), got " + std::to_string(p.top_k));
+      check_arg(p.top_p > 0 && p.top_p <= 1, "top_p must be in (0, 1] (1 = off), got " + std::to_string(p.top_p));
+      settings.temperature = p.temperature;
+      settings.top_k = p.top_k;
+      settings.top_p = p.top_p;
     }
-    settings.seed = seed;
-    check_arg(n_stop_ids >= 0, "n_stop_ids must be >= 0, got " + std::to_string(n_stop_ids));
-    if (n_stop_ids > 0) check_not_null(stop_ids, "stop_ids");
-    for (int32_t i = 0; i < n_stop_ids; ++i) {
-      check_arg(stop_ids[i] >= 0 && stop_ids[i] < m.config.vocab_size,
-                "stop id " + std::to_string(stop_ids[i]) + " at index " + std::to_string(i) + " is outside [0, " +
+    settings.seed = p.seed;
+    check_arg(p.n_stop_ids >= 0, "n_stop_ids must be >= 0, got " + std::to_string(p.n_stop_ids));
+    if (p.n_stop_ids > 0) check_not_null(p.stop_ids, "stop_ids");
+    for (int32_t i = 0; i < p.n_stop_ids; ++i) {
+      check_arg(p.stop_ids[i] >= 0 && p.stop_ids[i] < m.config.vocab_size,
+                "stop id " + std::to_string(p.stop_ids[i]) + " at index " + std::to_string(i) + " is outside [0, " +
                     std::to_string(m.config.vocab_size) + ")");
-      settings.stop_ids.push_back(stop_ids[i]);
+      settings.stop_ids.push_back(p.stop_ids[i]);
     }
-    settings.use_adapters = use_adapters != 0;
+    settings.use_adapters = p.use_adapters != 0;
     check_not_null(out_tokens, "out_tokens");
     check_not_null(out_logprobs, "out_logprobs");
     check_not_null(out_lengths, "out_lengths");

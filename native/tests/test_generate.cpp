@@ -29,10 +29,20 @@ struct Request {
 Generated generate(const TinyModel& model, const Packed& prompts, const Request& r) {
   size_t rows = static_cast<size_t>(prompts.count()) * r.samples;
   Generated out{std::vector<int32_t>(rows * r.max_new, -7), std::vector<float>(rows * r.max_new), std::vector<int32_t>(rows)};
-  CHECK_OK(sqlrl_generate(model.handle(), prompts.tokens.data(), prompts.lengths.data(), prompts.count(), r.samples,
-                          r.max_new, r.greedy ? 1 : 0, r.temperature, r.top_k, r.top_p, r.seed, r.stop_ids.data(),
-                          static_cast<int32_t>(r.stop_ids.size()), r.adapters ? 1 : 0, out.tokens.data(),
-                          out.logprobs.data(), out.lengths.data()));
+  sqlrl_generate_params params;
+  sqlrl_generate_params_init(&params);
+  params.num_samples = r.samples;
+  params.max_new_tokens = r.max_new;
+  params.greedy = r.greedy ? 1 : 0;
+  params.temperature = r.temperature;
+  params.top_k = r.top_k;
+  params.top_p = r.top_p;
+  params.seed = r.seed;
+  params.stop_ids = r.stop_ids.data();
+  params.n_stop_ids = static_cast<int32_t>(r.stop_ids.size());
+  params.use_adapters = r.adapters ? 1 : 0;
+  CHECK_OK(sqlrl_generate(model.handle(), prompts.tokens.data(), prompts.lengths.data(), prompts.count(), &params,
+                          out.tokens.data(), out.logprobs.data(), out.lengths.data()));
   return out;
 }
 

@@ -1,4 +1,5 @@
 // Every bad input returns the right status and a message that says what was wrong (and nothing crashes).
+#include <cstring>
 #include <string>
 
 #include "test_harness.h"
@@ -197,8 +198,17 @@ TEST(generate_checks_its_settings) {
   float out_logprobs[8];
   auto run = [&](int32_t samples, int32_t max_new, int32_t greedy, double temperature, int32_t top_k, double top_p,
                  const int32_t* stops, int32_t n_stops) {
-    return sqlrl_generate(m, prompt, lengths, 1, samples, max_new, greedy, temperature, top_k, top_p, 1, stops, n_stops,
-                          1, out_tokens, out_logprobs, out_lengths);
+    sqlrl_generate_params params;
+    sqlrl_generate_params_init(&params);
+    params.num_samples = samples;
+    params.max_new_tokens = max_new;
+    params.greedy = greedy;
+    params.temperature = temperature;
+    params.top_k = top_k;
+    params.top_p = top_p;
+    params.stop_ids = stops;
+    params.n_stop_ids = n_stops;
+    return sqlrl_generate(m, prompt, lengths, 1, &params, out_tokens, out_logprobs, out_lengths);
   };
   CHECK_FAILS(run(0, 4, 1, 1.0, 0, 1.0, nullptr, 0), SQLRL_ERR_INVALID_ARGUMENT, "num_samples");
   CHECK_FAILS(run(1, 0, 1, 1.0, 0, 1.0, nullptr, 0), SQLRL_ERR_INVALID_ARGUMENT, "max_new_tokens");
@@ -209,6 +219,18 @@ TEST(generate_checks_its_settings) {
   CHECK_FAILS(run(1, 4, 1, 1.0, 0, 1.0, bad_stop, 1), SQLRL_ERR_INVALID_ARGUMENT, "stop id 500 at index 0");
   CHECK_FAILS(run(1, 4, 1, 1.0, 0, 1.0, nullptr, 1), SQLRL_ERR_INVALID_ARGUMENT, "stop_ids is null");
   CHECK_OK(run(2, 4, 1, 1.0, 0, 1.0, nullptr, 0));
+  CHECK_FAILS(sqlrl_generate(m, prompt, lengths, 1, nullptr, out_tokens, out_logprobs, out_lengths),
+              SQLRL_ERR_INVALID_ARGUMENT, "params is null");
+}
+
+TEST(generate_params_init_fills_the_documented_defaults) {
+  sqlrl_generate_params params;
+  std::memset(&params, 0x5A, sizeof params);  // poisoned: every field must be written
+  sqlrl_generate_params_init(&params);
+  CHECK(params.num_samples == 1 && params.max_new_tokens == 256 && params.greedy == 0 && params.top_k == 0);
+  CHECK(params.temperature == 1.0 && params.top_p == 1.0 && params.seed == 0);
+  CHECK(params.stop_ids == nullptr && params.n_stop_ids == 0 && params.use_adapters == 1);
+  sqlrl_generate_params_init(nullptr);  // a no-op
 }
 
 TEST(lora_calls_check_their_arguments) {

@@ -17,8 +17,13 @@ public final class GenerateBindings {
     record Param(String cType, String name) {}
     record Function(String returnType, String name, List<Param> params) {}
     record Constant(String name, String value) {}
+    /** A parameter struct: fields in order, each at its C offset (natural alignment, as x86-64 and aarch64 lay out). */
+    record Field(String cType, String name, long offset) {}
+    record Struct(String name, List<Field> fields, long size, long alignment) {}
 
     static final Pattern DEFINE = Pattern.compile("^#define\\s+(SQLRL_[A-Z0-9_]+)\\s+(-?\\d+)\\s*$", Pattern.MULTILINE);
+    static final Pattern STRUCT = Pattern.compile(
+            "typedef\\s+struct\\s+(sqlrl_[a-z0-9_]+)\\s*\\{([^}]*)\\}\\s*\\1\\s*;", Pattern.DOTALL);
     static final Pattern FUNCTION = Pattern.compile(
             "SQLRL_API\\s+([A-Za-z0-9_ ]+?\\s*\\**)\\s*(sqlrl_[a-z0-9_]+)\\s*\\(([^)]*)\\)\\s*;", Pattern.DOTALL);
 
@@ -29,10 +34,11 @@ public final class GenerateBindings {
         Matcher d = DEFINE.matcher(header);
         while (d.find()) constants.add(new Constant(d.group(1), d.group(2)));
         List<Function> functions = parseFunctions(header);
+        List<Struct> structs = parseStructs(header);
         if (functions.isEmpty()) throw new IllegalStateException("no SQLRL_API functions found in " + args[0]);
         Path out = Path.of(args[1], "dev/sqlrl/bindings/SqlrlNative.java");
         Files.createDirectories(out.getParent());
-        String source = render(constants, functions);
+        String source = render(constants, structs, functions);
         if (!Files.exists(out) || !Files.readString(out).equals(source)) Files.writeString(out, source);
     }
 
@@ -54,6 +60,38 @@ public final class GenerateBindings {
             functions.add(new Function(ret, m.group(2), params));
         }
         return functions;
+    }
+
+    static List<Struct> parseStructs(String header) {
+        List<Struct> structs = new ArrayList<>();
+        Matcher m = STRUCT.matcher(stripLineComments(header));
+        while (m.find()) {
+            List<Field> fields = new ArrayList<>();
+            long offset = 0, alignment = 1;
+            for (String declaration : m.group(2).split(";")) {
+                String t = normalize(declaration);
+                if (t.isEmpty()) continue;
+                int cut = Math.max(t.lastIndexOf(' '), t.lastIndexOf('*'));
+                if (cut < 0) throw new IllegalStateException("field without a name in " + m.group(1) + ": " + declaration);
+                String type = normalize(t.substring(0, cut + 1));
+                long size = byteSize(type, m.group(1));
+                offset = (offset + size - 1) / size * size;  // natural alignment: a field sits at a multiple of its size
+                fields.add(new Field(type, t.substring(cut + 1).trim(), offset));
+                offset += size;
+                alignment = Math.max(alignment, size);
+            }
+            structs.add(new Struct(m.group(1), fields, (offset + alignment - 1) / alignment * alignment, alignment));
+        }
+        return structs;
+    }
+
+    static long byteSize(String cType, String where) {
+        if (cType.endsWith("*")) return 8;
+        return switch (cType) {
+            case "int32_t", "float" -> 4;
+            case "int64_t", "uint64_t", "double" -> 8;
+            default -> throw new IllegalStateException("type '" + cType + "' of " + where + " is outside the ABI subset");
+        };
     }
 
     static String stripLineComments(String s) {
@@ -78,13 +116,40 @@ public final class GenerateBindings {
     }
 
     static String camel(String cName) {
-        String[] parts = cName.substring("sqlrl_".length()).split("_");
+        String[] parts = (cName.startsWith("sqlrl_") ? cName.substring("sqlrl_".length()) : cName).split("_");
         StringBuilder b = new StringBuilder(parts[0]);
         for (int i = 1; i < parts.length; i++) b.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i].substring(1));
         return b.toString();
     }
 
-    static String render(List<Constant> constants, List<Function> functions) {
+    static String pascal(String cName) {
+        String c = camel(cName);
+        return Character.toUpperCase(c.charAt(0)) + c.substring(1);
+    }
+
+    /** A struct as a Java class of constants and static accessors on a MemorySegment that holds one. */
+    static void renderStruct(StringBuilder s, Struct struct) {
+        s.append("\n    /** {@code ").append(struct.name()).append("}: offsets as the C compiler lays it out. */\n");
+        s.append("    public static final class ").append(pascal(struct.name())).append(" {\n");
+        s.append("        private ").append(pascal(struct.name())).append("() {}\n\n");
+        s.append("        public static final long SIZE = ").append(struct.size()).append(";\n");
+        s.append("        public static final long ALIGNMENT = ").append(struct.alignment()).append(";\n\n");
+        s.append("        /** Zeroed memory for one, in the arena; fill its defaults with the struct's _init function. */\n");
+        s.append("        public static MemorySegment allocate(java.lang.foreign.SegmentAllocator arena) {\n");
+        s.append("            return arena.allocate(SIZE, ALIGNMENT);\n        }\n");
+        for (Field f : struct.fields()) {
+            String[] t = map(f.cType(), struct.name());
+            String layout = t[1];
+            s.append("\n        public static ").append(t[0]).append(' ').append(camel(f.name())).append("(MemorySegment struct) {\n");
+            s.append("            return struct.get(").append(layout).append(", ").append(f.offset()).append(");\n        }\n");
+            s.append("\n        public static void ").append(camel(f.name())).append("(MemorySegment struct, ").append(t[0])
+                    .append(" value) {\n");
+            s.append("            struct.set(").append(layout).append(", ").append(f.offset()).append(", value);\n        }\n");
+        }
+        s.append("    }\n");
+    }
+
+    static String render(List<Constant> constants, List<Struct> structs, List<Function> functions) {
         StringBuilder s = new StringBuilder();
         s.append("// GENERATED from native/include/sqlrl.h by bindings/src/build/GenerateBindings.java. Do not edit.\n");
         s.append("package dev.sqlrl.bindings;\n\n");
@@ -95,6 +160,7 @@ public final class GenerateBindings {
         for (Constant c : constants) {
             s.append("    public static final int ").append(c.name().substring("SQLRL_".length())).append(" = ").append(c.value()).append(";\n");
         }
+        for (Struct struct : structs) renderStruct(s, struct);
         s.append("\n    /** The C names of every function in the header, in header order. */\n");
         s.append("    public static final List<String> FUNCTIONS = List.of(\n            ");
         for (int i = 0; i < functions.size(); i++) s.append(i == 0 ? "" : ",\n            ").append('"').append(functions.get(i).name()).append('"');

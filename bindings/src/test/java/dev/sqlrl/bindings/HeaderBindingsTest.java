@@ -33,4 +33,28 @@ class HeaderBindingsTest {
         SqlrlNative.resolveAll();
         assertEquals(SqlrlNative.ABI_VERSION, SqlrlNative.abiVersion());
     }
+
+    /**
+     * The generated offsets of sqlrl_generate_params agree with the C compiler's: the native init writes the documented
+     * defaults into poisoned memory, and every Java accessor reads its own field's value back.
+     */
+    @Test
+    void parameterStructOffsetsMatchTheNativeLayout() {
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment params = SqlrlNative.GenerateParams.allocate(arena);
+            params.fill((byte) 0x5A);
+            SqlrlNative.generateParamsInit(params);
+            assertEquals(56, SqlrlNative.GenerateParams.SIZE);
+            assertEquals(1, SqlrlNative.GenerateParams.numSamples(params));
+            assertEquals(256, SqlrlNative.GenerateParams.maxNewTokens(params));
+            assertEquals(0, SqlrlNative.GenerateParams.greedy(params));
+            assertEquals(0, SqlrlNative.GenerateParams.topK(params));
+            assertEquals(1.0, SqlrlNative.GenerateParams.temperature(params));
+            assertEquals(1.0, SqlrlNative.GenerateParams.topP(params));
+            assertEquals(0L, SqlrlNative.GenerateParams.seed(params));
+            assertEquals(java.lang.foreign.MemorySegment.NULL, SqlrlNative.GenerateParams.stopIds(params));
+            assertEquals(0, SqlrlNative.GenerateParams.nStopIds(params));
+            assertEquals(1, SqlrlNative.GenerateParams.useAdapters(params));
+        }
+    }
 }

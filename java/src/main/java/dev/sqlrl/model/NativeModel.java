@@ -233,9 +233,20 @@ public final class NativeModel implements AutoCloseable {
         MemorySegment lengths = arena.allocate(JAVA_INT, rows);
         int[] stops = params.stopIds().stream().mapToInt(Integer::intValue).toArray();
         MemorySegment stopSeg = stops.length == 0 ? MemorySegment.NULL : arena.allocateFrom(JAVA_INT, stops);
-        call("sqlrl_generate", SqlrlNative.generate(live(), p.tokens, p.lens, prompts.length, params.numSamples(),
-                maxNew, params.greedy() ? 1 : 0, params.temperature(), params.topK(), params.topP(), params.seed(),
-                stopSeg, stops.length, useAdapters ? 1 : 0, tokens, logprobs, lengths));
+        MemorySegment settings = SqlrlNative.GenerateParams.allocate(arena);
+        SqlrlNative.generateParamsInit(settings);
+        SqlrlNative.GenerateParams.numSamples(settings, params.numSamples());
+        SqlrlNative.GenerateParams.maxNewTokens(settings, maxNew);
+        SqlrlNative.GenerateParams.greedy(settings, params.greedy() ? 1 : 0);
+        SqlrlNative.GenerateParams.temperature(settings, params.temperature());
+        SqlrlNative.GenerateParams.topK(settings, params.topK());
+        SqlrlNative.GenerateParams.topP(settings, params.topP());
+        SqlrlNative.GenerateParams.seed(settings, params.seed());
+        SqlrlNative.GenerateParams.stopIds(settings, stopSeg);
+        SqlrlNative.GenerateParams.nStopIds(settings, stops.length);
+        SqlrlNative.GenerateParams.useAdapters(settings, useAdapters ? 1 : 0);
+        call("sqlrl_generate", SqlrlNative.generate(live(), p.tokens, p.lens, prompts.length, settings, tokens, logprobs,
+                lengths));
         List<Completion> result = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
             int len = lengths.getAtIndex(JAVA_INT, r);

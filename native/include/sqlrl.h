@@ -153,16 +153,32 @@ SQLRL_API int32_t sqlrl_rope_inverse_frequencies(int32_t head_dim, double rope_t
 
 /* ---- model ---- */
 
+/* The shape of a model (its config.json), its weight storage and its device; sqlrl_model_params_init fills the
+ * defaults, the sizes have none (0 is refused). */
+typedef struct sqlrl_model_params {
+  int32_t arch;                /* SQLRL_ARCH_* (default SQLRL_ARCH_QWEN2) */
+  int32_t vocab_size;
+  int32_t hidden_size;
+  int32_t intermediate_size;
+  int32_t num_layers;
+  int32_t num_heads;
+  int32_t num_kv_heads;
+  int32_t head_dim;            /* 0: hidden_size / num_heads (default 0) */
+  double rope_theta;           /* (default 10000) */
+  double rms_norm_eps;         /* (default 1e-6) */
+  int32_t tie_word_embeddings; /* 1: lm_head is the embedding matrix (default 0) */
+  int32_t weight_mode;         /* SQLRL_WEIGHTS_* (default SQLRL_WEIGHTS_FP32) */
+  int32_t device;              /* SQLRL_DEVICE_* (default SQLRL_DEVICE_CPU) */
+} sqlrl_model_params;
+
+/* Fills params with the defaults above (sizes 0). */
+SQLRL_API void sqlrl_model_params_init(sqlrl_model_params* params);
+
 /*
- * Creates an empty model. head_dim = 0 means hidden / heads. Weights are then uploaded with
- * sqlrl_model_set_weight under Hugging Face names ("model.layers.0.self_attn.q_proj.weight", ...)
- * and the model is made ready with sqlrl_model_finalize.
+ * Creates an empty model. Weights are then uploaded with sqlrl_model_set_weight under Hugging Face names
+ * ("model.layers.0.self_attn.q_proj.weight", ...) and the model is made ready with sqlrl_model_finalize.
  */
-SQLRL_API int32_t sqlrl_model_create(int32_t arch, int32_t vocab_size, int32_t hidden_size,
-                                     int32_t intermediate_size, int32_t num_layers, int32_t num_heads,
-                                     int32_t num_kv_heads, int32_t head_dim, double rope_theta,
-                                     double rms_norm_eps, int32_t tie_word_embeddings,
-                                     int32_t weight_mode, int32_t device, sqlrl_model** out_model);
+SQLRL_API int32_t sqlrl_model_create(const sqlrl_model_params* params, sqlrl_model** out_model);
 /*
  * Copies one tensor (dtype SQLRL_DTYPE_*, row-major, shape[ndim]) into the model; checks name and shape.
  * Expected names: model.embed_tokens.weight, model.norm.weight, lm_head.weight (untied only; refused when

@@ -10,25 +10,35 @@
 
 using namespace sqlrl;
 
-extern "C" int32_t sqlrl_model_create(int32_t arch, int32_t vocab_size, int32_t hidden_size, int32_t intermediate_size,
-                                      int32_t num_layers, int32_t num_heads, int32_t num_kv_heads, int32_t head_dim,
-                                      double rope_theta, double rms_norm_eps, int32_t tie_word_embeddings,
-                                      int32_t weight_mode, int32_t device, sqlrl_model** out_model) {
+extern "C" void sqlrl_model_params_init(sqlrl_model_params* params) {
+  if (params == nullptr) return;
+  *params = sqlrl_model_params{};
+  params->arch = SQLRL_ARCH_QWEN2;
+  params->rope_theta = 10000.0;
+  params->rms_norm_eps = 1e-6;
+  params->weight_mode = SQLRL_WEIGHTS_FP32;
+  params->device = SQLRL_DEVICE_CPU;
+}
+
+extern "C" int32_t sqlrl_model_create(const sqlrl_model_params* params, sqlrl_model** out_model) {
   return guarded([&] {
     check_not_null(out_model, "out_model");
     *out_model = nullptr;
+    check_not_null(params, "params");
+    const sqlrl_model_params& p = *params;
+    int32_t weight_mode = p.weight_mode, device = p.device;
     ModelConfig config;
-    config.arch = arch;
-    config.vocab_size = vocab_size;
-    config.hidden_size = hidden_size;
-    config.intermediate_size = intermediate_size;
-    config.num_layers = num_layers;
-    config.num_heads = num_heads;
-    config.num_kv_heads = num_kv_heads;
-    config.head_dim = head_dim;
-    config.rope_theta = rope_theta;
-    config.rms_norm_eps = rms_norm_eps;
-    config.tie_word_embeddings = tie_word_embeddings != 0;
+    config.arch = p.arch;
+    config.vocab_size = p.vocab_size;
+    config.hidden_size = p.hidden_size;
+    config.intermediate_size = p.intermediate_size;
+    config.num_layers = p.num_layers;
+    config.num_heads = p.num_heads;
+    config.num_kv_heads = p.num_kv_heads;
+    config.head_dim = p.head_dim;
+    config.rope_theta = p.rope_theta;
+    config.rms_norm_eps = p.rms_norm_eps;
+    config.tie_word_embeddings = p.tie_word_embeddings != 0;
     config.weight_mode = weight_mode;
     config.validate();
     check_arg(device == SQLRL_DEVICE_CPU || device == SQLRL_DEVICE_CUDA,

@@ -14,7 +14,7 @@ namespace {
 // multiple of 64 values, as NF4 needs.
 sqlrl_model* random_model(int32_t weight_mode, bool double_quant, uint64_t seed) {
   sqlrl_model* handle = nullptr;
-  CHECK_OK(sqlrl_model_create(SQLRL_ARCH_QWEN2, 97, 64, 128, 2, 4, 2, 0, 1e6, 1e-6, 1, weight_mode, SQLRL_DEVICE_CPU,
+  CHECK_OK(create_model(SQLRL_ARCH_QWEN2, 97, 64, 128, 2, 4, 2, 0, 1e6, 1e-6, 1, weight_mode, SQLRL_DEVICE_CPU,
                               &handle));
   if (double_quant) CHECK_OK(sqlrl_model_set_double_quant(handle, 1));
   CHECK_OK(sqlrl_model_finalize_random(handle, seed));
@@ -78,7 +78,7 @@ TEST(random_weights_are_stored_in_the_chosen_mode) {
 
 TEST(random_weights_refuse_uploaded_weights_and_a_second_finalize) {
   sqlrl_model* handle = nullptr;
-  CHECK_OK(sqlrl_model_create(SQLRL_ARCH_QWEN2, 97, 64, 128, 2, 4, 2, 0, 1e6, 1e-6, 1, SQLRL_WEIGHTS_FP32,
+  CHECK_OK(create_model(SQLRL_ARCH_QWEN2, 97, 64, 128, 2, 4, 2, 0, 1e6, 1e-6, 1, SQLRL_WEIGHTS_FP32,
                               SQLRL_DEVICE_CPU, &handle));
   std::vector<float> norm(64, 1.0f);
   int64_t shape[1] = {64};
@@ -96,7 +96,7 @@ TEST(random_weights_refuse_uploaded_weights_and_a_second_finalize) {
 TEST(random_nf4_weights_need_whole_blocks) {
   sqlrl_model* handle = nullptr;
   // hidden 24, 2 heads, 1 kv head: q is 24 x 24 = 576 values (9 blocks), k 12 x 24 = 288 (not whole blocks).
-  CHECK_OK(sqlrl_model_create(SQLRL_ARCH_LLAMA, 97, 24, 40, 1, 2, 1, 0, 1e4, 1e-6, 1, SQLRL_WEIGHTS_NF4,
+  CHECK_OK(create_model(SQLRL_ARCH_LLAMA, 97, 24, 40, 1, 2, 1, 0, 1e4, 1e-6, 1, SQLRL_WEIGHTS_NF4,
                               SQLRL_DEVICE_CPU, &handle));
   CHECK(sqlrl_model_finalize_random(handle, 1) == SQLRL_ERR_UNSUPPORTED);
   CHECK(std::string(sqlrl_last_error()).find("multiple of 64") != std::string::npos);

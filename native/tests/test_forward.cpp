@@ -174,7 +174,7 @@ TEST(bf16_input_weights_are_accepted_and_equal_their_fp32_values) {
   for (NamedTensor& tensor : weights) for (float& v : tensor.values) v = bf16_round(v);
   TinyModel from_f32(spec, weights);
   sqlrl_model* handle = nullptr;
-  CHECK_OK(sqlrl_model_create(spec.arch, spec.vocab, spec.hidden, spec.intermediate, spec.layers, spec.heads,
+  CHECK_OK(create_model(spec.arch, spec.vocab, spec.hidden, spec.intermediate, spec.layers, spec.heads,
                               spec.kv_heads, 0, 10000.0, 1e-6, 1, SQLRL_WEIGHTS_FP32, SQLRL_DEVICE_CPU, &handle));
   for (const NamedTensor& tensor : weights) {
     std::vector<uint16_t> bits;

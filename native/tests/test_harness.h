@@ -11,6 +11,28 @@
 
 namespace sqlrl_test {
 
+// sqlrl_model_create with the fields listed in the struct's order: shorthand for the many tests that make models.
+inline int32_t create_model(int32_t arch, int32_t vocab, int32_t hidden, int32_t intermediate, int32_t layers,
+                            int32_t heads, int32_t kv_heads, int32_t head_dim, double rope_theta, double eps, int32_t tie,
+                            int32_t weight_mode, int32_t device, sqlrl_model** out) {
+  sqlrl_model_params params;
+  sqlrl_model_params_init(&params);
+  params.arch = arch;
+  params.vocab_size = vocab;
+  params.hidden_size = hidden;
+  params.intermediate_size = intermediate;
+  params.num_layers = layers;
+  params.num_heads = heads;
+  params.num_kv_heads = kv_heads;
+  params.head_dim = head_dim;
+  params.rope_theta = rope_theta;
+  params.rms_norm_eps = eps;
+  params.tie_word_embeddings = tie;
+  params.weight_mode = weight_mode;
+  params.device = device;
+  return sqlrl_model_create(&params, out);
+}
+
 struct TestCase {
   const char* name;
   void (*body)();

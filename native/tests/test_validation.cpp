@@ -20,7 +20,7 @@ using namespace sqlrl_test;
 namespace {
 sqlrl_model* empty_model(int32_t arch = SQLRL_ARCH_QWEN2, int32_t tie = 1) {
   sqlrl_model* handle = nullptr;
-  CHECK_OK(sqlrl_model_create(arch, 97, 32, 48, 2, 4, 2, 0, 10000.0, 1e-6, tie, SQLRL_WEIGHTS_FP32, SQLRL_DEVICE_CPU,
+  CHECK_OK(create_model(arch, 97, 32, 48, 2, 4, 2, 0, 10000.0, 1e-6, tie, SQLRL_WEIGHTS_FP32, SQLRL_DEVICE_CPU,
                               &handle));
   return handle;
 }
@@ -28,27 +28,35 @@ sqlrl_model* empty_model(int32_t arch = SQLRL_ARCH_QWEN2, int32_t tie = 1) {
 
 TEST(model_create_rejects_bad_configuration) {
   sqlrl_model* handle = nullptr;
-  CHECK_FAILS(sqlrl_model_create(7, 97, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, 0, &handle), SQLRL_ERR_INVALID_ARGUMENT,
+  CHECK_FAILS(create_model(7, 97, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, 0, &handle), SQLRL_ERR_INVALID_ARGUMENT,
               "arch");
-  CHECK_FAILS(sqlrl_model_create(0, 0, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, 0, &handle), SQLRL_ERR_INVALID_ARGUMENT,
+  CHECK_FAILS(create_model(0, 0, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, 0, &handle), SQLRL_ERR_INVALID_ARGUMENT,
               "vocab_size");
-  CHECK_FAILS(sqlrl_model_create(0, 97, 32, 48, 2, 4, 3, 0, 1e4, 1e-6, 1, 0, 0, &handle), SQLRL_ERR_INVALID_ARGUMENT,
+  CHECK_FAILS(create_model(0, 97, 32, 48, 2, 4, 3, 0, 1e4, 1e-6, 1, 0, 0, &handle), SQLRL_ERR_INVALID_ARGUMENT,
               "num_kv_heads");
-  CHECK_FAILS(sqlrl_model_create(0, 97, 30, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, 0, &handle), SQLRL_ERR_INVALID_ARGUMENT,
+  CHECK_FAILS(create_model(0, 97, 30, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, 0, &handle), SQLRL_ERR_INVALID_ARGUMENT,
               "head_dim");
-  CHECK_FAILS(sqlrl_model_create(0, 97, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 9, 0, &handle), SQLRL_ERR_INVALID_ARGUMENT,
+  CHECK_FAILS(create_model(0, 97, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 9, 0, &handle), SQLRL_ERR_INVALID_ARGUMENT,
               "weight_mode");
-  CHECK_FAILS(sqlrl_model_create(0, 97, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, 4, &handle), SQLRL_ERR_INVALID_ARGUMENT,
+  CHECK_FAILS(create_model(0, 97, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, 4, &handle), SQLRL_ERR_INVALID_ARGUMENT,
               "device");
-  CHECK_FAILS(sqlrl_model_create(0, 97, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, 0, nullptr), SQLRL_ERR_INVALID_ARGUMENT,
+  CHECK_FAILS(create_model(0, 97, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, 0, nullptr), SQLRL_ERR_INVALID_ARGUMENT,
               "out_model");
   CHECK(handle == nullptr);
+  CHECK_FAILS(sqlrl_model_create(nullptr, &handle), SQLRL_ERR_INVALID_ARGUMENT, "params is null");
+  sqlrl_model_params defaults;
+  std::memset(&defaults, 0x5A, sizeof defaults);  // poisoned: every field must be written
+  sqlrl_model_params_init(&defaults);
+  CHECK(defaults.arch == SQLRL_ARCH_QWEN2 && defaults.vocab_size == 0 && defaults.head_dim == 0);
+  CHECK(defaults.rope_theta == 10000.0 && defaults.rms_norm_eps == 1e-6 && defaults.tie_word_embeddings == 0);
+  CHECK(defaults.weight_mode == SQLRL_WEIGHTS_FP32 && defaults.device == SQLRL_DEVICE_CPU);
+  CHECK_FAILS(sqlrl_model_create(&defaults, &handle), SQLRL_ERR_INVALID_ARGUMENT, "vocab_size");
 }
 
 TEST(cuda_device_without_cuda_is_unsupported) {
   if (sqlrl_cuda_available()) return;  // this check is about machines without CUDA
   sqlrl_model* handle = nullptr;
-  CHECK_FAILS(sqlrl_model_create(0, 97, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, SQLRL_DEVICE_CUDA, &handle),
+  CHECK_FAILS(create_model(0, 97, 32, 48, 2, 4, 2, 0, 1e4, 1e-6, 1, 0, SQLRL_DEVICE_CUDA, &handle),
               SQLRL_ERR_UNSUPPORTED, "CUDA");
   CHECK(handle == nullptr);
 }

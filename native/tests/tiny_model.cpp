@@ -73,7 +73,7 @@ std::vector<std::vector<int32_t>> random_sequences(int count, int min_length, in
 TinyModel::TinyModel(const TinySpec& spec) : TinyModel(spec, random_weights(spec)) {}
 
 TinyModel::TinyModel(const TinySpec& spec, const std::vector<NamedTensor>& weights) : spec_(spec) {
-  CHECK_OK(sqlrl_model_create(spec.arch, spec.vocab, spec.hidden, spec.intermediate, spec.layers, spec.heads,
+  CHECK_OK(create_model(spec.arch, spec.vocab, spec.hidden, spec.intermediate, spec.layers, spec.heads,
                               spec.kv_heads, 0, 10000.0, 1e-6, spec.tie_embeddings ? 1 : 0, spec.weight_mode,
                               SQLRL_DEVICE_CPU, &handle_));
   if (spec.double_quant) CHECK_OK(sqlrl_model_set_double_quant(handle_, 1));

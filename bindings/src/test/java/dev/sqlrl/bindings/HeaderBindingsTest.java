@@ -55,6 +55,18 @@ class HeaderBindingsTest {
             assertEquals(java.lang.foreign.MemorySegment.NULL, SqlrlNative.GenerateParams.stopIds(params));
             assertEquals(0, SqlrlNative.GenerateParams.nStopIds(params));
             assertEquals(1, SqlrlNative.GenerateParams.useAdapters(params));
+
+            java.lang.foreign.MemorySegment model = SqlrlNative.ModelParams.allocate(arena);
+            model.fill((byte) 0x5A);
+            SqlrlNative.modelParamsInit(model);
+            assertEquals(64, SqlrlNative.ModelParams.SIZE);
+            assertEquals(SqlrlNative.ARCH_QWEN2, SqlrlNative.ModelParams.arch(model));
+            assertEquals(0, SqlrlNative.ModelParams.headDim(model));
+            assertEquals(10000.0, SqlrlNative.ModelParams.ropeTheta(model));
+            assertEquals(1e-6, SqlrlNative.ModelParams.rmsNormEps(model));
+            assertEquals(0, SqlrlNative.ModelParams.tieWordEmbeddings(model));
+            assertEquals(SqlrlNative.WEIGHTS_FP32, SqlrlNative.ModelParams.weightMode(model));
+            assertEquals(SqlrlNative.DEVICE_CPU, SqlrlNative.ModelParams.device(model));
         }
     }
 }

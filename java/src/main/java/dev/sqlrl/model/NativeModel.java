@@ -54,9 +54,22 @@ public final class NativeModel implements AutoCloseable {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
-            check("sqlrl_model_create", SqlrlNative.modelCreate(c.architecture().nativeCode, c.vocabSize(), c.hiddenSize(), c.intermediateSize(),
-                    c.numLayers(), c.numHeads(), c.numKvHeads(), c.headDim(), c.ropeTheta(), c.rmsNormEps(),
-                    c.tieWordEmbeddings() ? 1 : 0, mode.code, device.code, out));
+            MemorySegment params = SqlrlNative.ModelParams.allocate(arena);
+            SqlrlNative.modelParamsInit(params);
+            SqlrlNative.ModelParams.arch(params, c.architecture().nativeCode);
+            SqlrlNative.ModelParams.vocabSize(params, c.vocabSize());
+            SqlrlNative.ModelParams.hiddenSize(params, c.hiddenSize());
+            SqlrlNative.ModelParams.intermediateSize(params, c.intermediateSize());
+            SqlrlNative.ModelParams.numLayers(params, c.numLayers());
+            SqlrlNative.ModelParams.numHeads(params, c.numHeads());
+            SqlrlNative.ModelParams.numKvHeads(params, c.numKvHeads());
+            SqlrlNative.ModelParams.headDim(params, c.headDim());
+            SqlrlNative.ModelParams.ropeTheta(params, c.ropeTheta());
+            SqlrlNative.ModelParams.rmsNormEps(params, c.rmsNormEps());
+            SqlrlNative.ModelParams.tieWordEmbeddings(params, c.tieWordEmbeddings() ? 1 : 0);
+            SqlrlNative.ModelParams.weightMode(params, mode.code);
+            SqlrlNative.ModelParams.device(params, device.code);
+            check("sqlrl_model_create", SqlrlNative.modelCreate(params, out));
             NativeModel model = new NativeModel(c, mode, out.get(ADDRESS, 0));
             RopeScaling rope = c.ropeScaling();
             if (rope != null) {

@@ -139,7 +139,11 @@ public final class NativeModel implements AutoCloseable {
 
     /** Hold dense copies of the base weights during each generate call (see sqlrl_model_set_dense_sampling). */
     public void setDenseSampling(boolean enabled) {
-        call("sqlrl_model_set_dense_sampling", SqlrlNative.modelSetDenseSampling(live(), enabled ? 1 : 0));
+        setDenseSampling(enabled ? DenseSampling.ON : DenseSampling.OFF);
+    }
+
+    public void setDenseSampling(DenseSampling mode) {
+        call("sqlrl_model_set_dense_sampling", SqlrlNative.modelSetDenseSampling(live(), mode.code));
     }
 
     /** Record each generate call's decode step once as a CUDA graph and replay it (see sqlrl_model_set_cuda_graphs). */

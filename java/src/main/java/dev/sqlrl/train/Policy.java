@@ -75,7 +75,8 @@ public final class Policy implements AutoCloseable {
         try {
             model.setCheckpointing(section.gradientCheckpointing());
             model.setLogprobChunk(section.logprobChunk());
-            model.setDenseSampling(section.denseSampling());
+            model.setDenseSampling(section.denseSampling().mode());
+            model.setCudaGraphs(section.cudaGraphs());
             TextTokenizer tokenizer = TextTokenizer.load(dir, model.config().vocabSize());
             PromptSettings settings = PromptSettings.of(config, "run config");
             ChatTemplate chatTemplate = settings.chatTemplate(dir, tokenizer, model.config().eosTokenIds());

@@ -68,6 +68,18 @@ class RunConfigsTest {
     }
 
     @Test
+    void denseSamplingTakesAutoAndStillTheBooleansItWasOnceWrittenWith() {
+        RunConfig grpo = RunConfigs.load(ConfigFiles.folder().resolve("grpo_spider.yaml"), List.of());
+        assertEquals(DenseSamplingSetting.AUTO, grpo.model().denseSampling());
+        assertEquals(false, grpo.model().cudaGraphs());
+        assertEquals(dev.sqlrl.model.DenseSampling.ON, RunConfigs.load(ConfigFiles.folder().resolve("grpo_spider.yaml"),
+                List.of("model.dense_sampling=true")).model().denseSampling().mode());
+        assertEquals(dev.sqlrl.model.DenseSampling.OFF, RunConfigs.load(ConfigFiles.folder().resolve("grpo_spider.yaml"),
+                List.of("model.dense_sampling=false")).model().denseSampling().mode());
+        assertEquals(DenseSamplingSetting.AUTO, ModelSection.defaults().denseSampling());
+    }
+
+    @Test
     void grpoSpiderIsQloraOnCudaWithGroupsOfEight() {
         RunConfig grpo = RunConfigs.load(ConfigFiles.folder().resolve("grpo_spider.yaml"), List.of());
         assertEquals(WeightMode.NF4, grpo.model().weights());

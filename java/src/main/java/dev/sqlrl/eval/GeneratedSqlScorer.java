@@ -30,7 +30,7 @@ import java.util.TreeMap;
  * scored too. An answer without SQL scores EX 0 with category {@link FailureKind#NO_SQL}.
  *
  * <p>EX semantics by layout: Spider as the official evaluator; BIRD as BIRD's evaluator (sets of
- * rows); own data as Spider's comparison (order counts when the gold has ORDER BY) without the
+ * rows), with mini-dev's Soft-F1 beside it ({@link BirdSoftF1}); own data as Spider's comparison (order counts when the gold has ORDER BY) without the
  * official query rewriting, which exists only to reproduce Spider's published numbers.
  *
  * <p>Owns a SQL sandbox and its gold/prediction caches, which carry over between calls (trainers
@@ -63,6 +63,9 @@ public final class GeneratedSqlScorer implements AutoCloseable {
             databases.putIfAbsent(example.dbId(), example.dbPath());
         }
         PredictionScorer scorer = new PredictionScorer(schemas, databases::get, matcher(dataset.layout()));
+        if (dataset.layout() == DatasetLayout.BIRD) {
+            scorer = scorer.withSoftF1();
+        }
         List<PairResult> scored = scorer.scoreAll(records, dataset.source(), threads);
         List<PairResult> results = new ArrayList<>(scored.size());
         for (int i = 0; i < scored.size(); i++) {
@@ -101,7 +104,7 @@ public final class GeneratedSqlScorer implements AutoCloseable {
         if (result.ex() || result.failure() == FailureKind.GOLD_FAILED || chosen.sql().isPresent()) return result;
         String why = chosen.truncated() ? "no SQL in the answer (it hit the new-token limit)" : "no SQL in the answer";
         return new PairResult(result.record(), false, result.em(), result.hardness(), why, FailureKind.NO_SQL,
-                result.chosenIndex(), result.votes());
+                result.chosenIndex(), result.votes(), result.softF1());
     }
 
     private synchronized ExecutionMatch matcher(DatasetLayout layout) {

@@ -42,10 +42,21 @@ public final class GeneratedSqlScorer implements AutoCloseable {
     private final int threads;
     private final SqlSandbox sandbox = new SqlSandbox(SandboxLimits.defaults());
     private final Map<DatasetLayout, ExecutionMatch> matchers = new EnumMap<>(DatasetLayout.class);
+    private final BirdRves.QueryTimer rvesTimer;
 
     public GeneratedSqlScorer(int threads) {
+        this(threads, null);
+    }
+
+    /**
+     * @param rvesTimer times query runs for BIRD mini-dev's R-VES on BIRD data ({@link BirdRves#sqliteSeconds}), or
+     *                  null for no R-VES: it runs every correct prediction and its gold {@link BirdRves#ITERATIONS}
+     *                  times each
+     */
+    public GeneratedSqlScorer(int threads, BirdRves.QueryTimer rvesTimer) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         this.threads = threads;
+        this.rvesTimer = rvesTimer;
     }
 
     /** Scores every generation; the report's results are in the order of {@code generation.generated()}. */
@@ -69,7 +80,13 @@ public final class GeneratedSqlScorer implements AutoCloseable {
         List<PairResult> scored = scorer.scoreAll(records, dataset.source(), threads);
         List<PairResult> results = new ArrayList<>(scored.size());
         for (int i = 0; i < scored.size(); i++) {
-            results.add(markMissingSql(scored.get(i), generated.get(i)));
+            PairResult result = markMissingSql(scored.get(i), generated.get(i));
+            if (rvesTimer != null && dataset.layout() == DatasetLayout.BIRD) {
+                // one query at a time, on this thread, so that the timed runs do not compete for the CPU
+                result = result.withRvesReward(result.ex() ? BirdRves.reward(rvesTimer,
+                        databases.get(result.record().dbId()), result.record().gold(), result.chosenPrediction()) : 0);
+            }
+            results.add(result);
         }
         return EvaluationReport.of(results, generated, generation.skippedCount());
     }
@@ -104,7 +121,7 @@ public final class GeneratedSqlScorer implements AutoCloseable {
         if (result.ex() || result.failure() == FailureKind.GOLD_FAILED || chosen.sql().isPresent()) return result;
         String why = chosen.truncated() ? "no SQL in the answer (it hit the new-token limit)" : "no SQL in the answer";
         return new PairResult(result.record(), false, result.em(), result.hardness(), why, FailureKind.NO_SQL,
-                result.chosenIndex(), result.votes(), result.softF1());
+                result.chosenIndex(), result.votes(), result.softF1(), result.rvesReward());
     }
 
     private synchronized ExecutionMatch matcher(DatasetLayout layout) {

@@ -109,7 +109,7 @@ public final class PredictionScorer {
         }
         FailureKind failure = chosen.match() ? null : failureOf(chosen);
         return new PairResult(record, chosen.match(), em, hardness, chosen.match() ? null : chosen.reason(), failure,
-                choice.index(), choice.votes(), softF1 ? softF1Of(chosen) : null);
+                choice.index(), choice.votes(), softF1 ? softF1Of(chosen) : null, null);
     }
 
     private Path database(PredictionRecord record, Path predictionsFile) {

@@ -158,6 +158,27 @@ class GeneratedSqlScorerTest {
     }
 
     @Test
+    void birdRvesRewardsCorrectAnswersByTimeRatio() throws Exception {
+        Dataset bird = DatasetLoader.load(TestDatabases.birdMini(dir), "dev");
+        List<Example> e = bird.examples();
+        // an injected timer: every gold run 0.2 s, every prediction 0.1 s, so a correct answer's ratio is 2 -> 1.25
+        try (GeneratedSqlScorer timed = new GeneratedSqlScorer(2,
+                (db, sql) -> bird.examples().stream().anyMatch(x -> x.goldSql().equals(sql)) ? 0.2 : 0.1)) {
+            EvaluationReport report = timed.score(bird, new GenerationResult(List.of(
+                    // the gold's result from other text, so that the timer tells them apart
+                    generated(bird, e.get(0), answer("SELECT count(id) FROM customers WHERE country = 'France'", false)),
+                    generated(bird, e.get(1), answer("SELECT COUNT(*) FROM orders", false))), List.of()));
+            assertEquals(List.of(1.25, 0.0), report.results().stream().map(PairResult::rvesReward).toList());
+            assertEquals((Math.sqrt(1.25) * 100) / 2, report.summary().rves().orElseThrow(), 1e-9);
+            assertEquals(1.25, ResultsFile.line(report.results().getFirst()).get("rves_reward").asDouble());
+            String markdown = report.summary().toMarkdown();
+            assertTrue(markdown.contains("ran 100 times each"), markdown);
+        }
+        assertTrue(scorer.score(bird, new GenerationResult(List.of(generated(bird, e.get(0),
+                answer(e.get(0).goldSql(), false))), List.of())).summary().rves().isEmpty(), "off without a timer");
+    }
+
+    @Test
     void filesHoldEvalSqlPredictionsResultsAndAReport() throws Exception {
         List<Example> examples = spread().subList(0, 5);
         List<GeneratedSql> answers = new ArrayList<>();

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * BIRD mini-dev's R-VES (reward-based valid efficiency score), as bird-bench/mini_dev's evaluation/evaluation_ves.py
@@ -74,6 +75,20 @@ public final class BirdRves {
             return 0; // the script's exception branch
         }
         return reward(meanRatio(ratios));
+    }
+
+    /**
+     * The results with their R-VES rewards: timed for the correct ones, 0 for the others. One query at a time, on the
+     * caller's thread, so that the timed runs do not compete for the CPU.
+     */
+    public static List<PairResult> withRewards(List<PairResult> results, Function<String, Path> databaseOf,
+                                               QueryTimer timer) {
+        List<PairResult> out = new ArrayList<>(results.size());
+        for (PairResult result : results) {
+            out.add(result.withRvesReward(result.ex() ? reward(timer, databaseOf.apply(result.record().dbId()),
+                    result.record().gold(), result.chosenPrediction()) : 0));
+        }
+        return out;
     }
 
     /** R-VES of the lines' rewards: mean of sqrt(reward) × 100, as compute_ves. */

@@ -80,13 +80,10 @@ public final class GeneratedSqlScorer implements AutoCloseable {
         List<PairResult> scored = scorer.scoreAll(records, dataset.source(), threads);
         List<PairResult> results = new ArrayList<>(scored.size());
         for (int i = 0; i < scored.size(); i++) {
-            PairResult result = markMissingSql(scored.get(i), generated.get(i));
-            if (rvesTimer != null && dataset.layout() == DatasetLayout.BIRD) {
-                // one query at a time, on this thread, so that the timed runs do not compete for the CPU
-                result = result.withRvesReward(result.ex() ? BirdRves.reward(rvesTimer,
-                        databases.get(result.record().dbId()), result.record().gold(), result.chosenPrediction()) : 0);
-            }
-            results.add(result);
+            results.add(markMissingSql(scored.get(i), generated.get(i)));
+        }
+        if (rvesTimer != null && dataset.layout() == DatasetLayout.BIRD) {
+            results = BirdRves.withRewards(results, databases::get, rvesTimer);
         }
         return EvaluationReport.of(results, generated, generation.skippedCount());
     }

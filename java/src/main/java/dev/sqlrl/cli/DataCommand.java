@@ -83,6 +83,12 @@ public final class DataCommand implements Runnable {
                 description = "Leave out (and list) the examples whose database file is missing instead of stopping.")
         boolean skipMissingDatabases;
 
+        @Option(names = "--descriptions", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "With --tokenizer, prompt lengths include BIRD's column descriptions where the databases have "
+                        + "database_description/ files (default: on, as data.schema.descriptions); --no-descriptions "
+                        + "measures them without.")
+        boolean descriptions;
+
         @Option(names = "--values",
                 description = "Build (or read from sqlrl's cache) the value index of every database and report its values, "
                         + "build time and size; with --tokenizer, prompt lengths include the retrieved values (default: off).")
@@ -106,11 +112,14 @@ public final class DataCommand implements Runnable {
             } else {
                 PromptBuilder prompts = new PromptBuilder(PromptTemplate.load(template), ChatTemplate.fromModelDir(tokenizer),
                         new SchemaSerializer(new SchemaSerializer.Options(true, sampleValues,
-                                SchemaSerializer.Options.DEFAULT.maxValueLength())),
+                                SchemaSerializer.Options.DEFAULT.maxValueLength(), SchemaSerializer.Format.DDL,
+                                descriptions)),
                         values ? new ValueRetriever(ValueIndexCache.shared(), ValuesSection.defaults().withEnabled(true)) : null);
                 try (PromptTokenCounter counter = PromptTokenCounter.open(tokenizer)) {
                     stats = DatasetStatsCalculator.compute(dataset, SpiderHardnessLabels.forDataset(dataset),
-                            example -> counter.count(prompts.build(example, dataset).text()), prompts.templateId(),
+                            example -> counter.count(prompts.build(example, dataset).text()),
+                            dataset.examples().isEmpty() ? prompts.templateId()
+                                    : prompts.templateId(dataset.examples().getFirst()),
                             invalidGold);
                 }
             }

@@ -63,6 +63,12 @@ public final class EvalCommand implements Callable<Integer> {
                     + " voted by execution result (default: ${DEFAULT-VALUE}).")
     int vote;
 
+    @Option(names = "--rves",
+            description = "BIRD data: also measure BIRD mini-dev's R-VES, as its evaluation_ves.py: every correct prediction "
+                    + "and its gold query run " + dev.sqlrl.eval.BirdRves.ITERATIONS + " times each (slow on large "
+                    + "databases; default: off; Soft-F1 is always reported for BIRD data).")
+    boolean rves;
+
     @Option(names = "--max-examples", defaultValue = "0", paramLabel = "N",
             description = "Evaluate the first N examples of the split (0: all; default: ${DEFAULT-VALUE}); only their "
                     + "databases need to exist.")
@@ -111,7 +117,7 @@ public final class EvalCommand implements Callable<Integer> {
                                 tokens, tokens / Math.max(seconds, 1e-9));
                         err.flush();
                     });
-            try (ModelEvaluator evaluator = new ModelEvaluator(generator, sqlThreads)) {
+            try (ModelEvaluator evaluator = new ModelEvaluator(generator, sqlThreads, rves)) {
                 report = evaluator.evaluate(dataset, examples, vote, settings.maxNewTokens(), seed, modelOptions.adapter != null);
             }
         }

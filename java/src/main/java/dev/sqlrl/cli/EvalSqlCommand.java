@@ -1,6 +1,7 @@
 package dev.sqlrl.cli;
 
 import dev.sqlrl.UserInputException;
+import dev.sqlrl.eval.BirdRves;
 import dev.sqlrl.eval.EvalSummary;
 import dev.sqlrl.eval.OfficialSqlFiles;
 import dev.sqlrl.eval.PairResult;
@@ -96,6 +97,14 @@ public final class EvalSqlCommand implements Callable<Integer> {
             + "summary is printed).")
     Path report;
 
+    @Option(names = "--bird", description = "BIRD data (e.g. --tables DIR/dev_tables.json --db-dir DIR/dev_databases): "
+            + "BIRD's EX (results compared as sets of rows) and BIRD mini-dev's Soft-F1 beside it (default: Spider's).")
+    boolean bird;
+
+    @Option(names = "--rves", description = "With --bird, also BIRD mini-dev's R-VES: every correct prediction and its gold "
+            + "query run " + BirdRves.ITERATIONS + " times each, as its evaluation_ves.py (slow; default: off).")
+    boolean rves;
+
     @Option(names = "--threads", paramLabel = "N", description = "threads that run queries (default: CPU cores)")
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
@@ -103,6 +112,9 @@ public final class EvalSqlCommand implements Callable<Integer> {
     public Integer call() {
         if (threads < 1) {
             throw new UserInputException("--threads must be at least 1, got " + threads);
+        }
+        if (rves && !bird) {
+            throw new UserInputException("--rves is BIRD's metric: it needs --bird");
         }
         Path tables = source.data != null ? source.data.resolve("tables.json") : source.explicit.tables;
         Path databaseDir = source.data != null ? source.data.resolve("database") : source.explicit.databaseDir;
@@ -115,8 +127,14 @@ public final class EvalSqlCommand implements Callable<Integer> {
         Path predictions = input.predictions != null ? input.predictions : input.official.gold; // db_id and line numbers are gold.sql's
         List<PairResult> results;
         try (SqlSandbox sandbox = new SqlSandbox(SandboxLimits.defaults());
-                ExecutionMatch executionMatch = new ExecutionMatch(sandbox, MatchOptions.spiderOfficial().withThreads(threads))) {
-            results = new PredictionScorer(schemas, databaseDir, executionMatch).scoreAll(records, predictions, threads);
+                ExecutionMatch executionMatch = new ExecutionMatch(sandbox,
+                        (bird ? MatchOptions.bird() : MatchOptions.spiderOfficial()).withThreads(threads))) {
+            PredictionScorer scorer = new PredictionScorer(schemas, databaseDir, executionMatch);
+            results = (bird ? scorer.withSoftF1() : scorer).scoreAll(records, predictions, threads);
+        }
+        if (rves) {
+            results = BirdRves.withRewards(results, dbId -> databaseDir.resolve(dbId).resolve(dbId + ".sqlite"),
+                    BirdRves::sqliteSeconds);
         }
         ResultsFile.write(out, results);
         EvalSummary summary = EvalSummary.of(results);

@@ -71,7 +71,8 @@ public final class PromptSettingsOptions {
                 maxPromptTokens != null ? maxPromptTokens : p.maxPromptTokens()));
         SchemaSection schema = s.schema();
         s = s.withSchema(new SchemaSection(sampleValues != null ? sampleValues : schema.sampleValues(), schema.foreignKeys(),
-                schemaFormat != null ? schemaFormat() : schema.format(), schema.values(), schema.linking()));
+                schemaFormat != null ? schemaFormat() : schema.format(), schema.values(), schema.linking(),
+                schema.descriptions()));
         if (maxNewTokens != null) s = s.withMaxNewTokens(maxNewTokens);
         PromptTemplate.load(s.prompt().template()); // an unknown template fails here, before the model loads
         return s;

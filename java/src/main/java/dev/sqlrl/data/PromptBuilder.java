@@ -17,6 +17,8 @@ public final class PromptBuilder {
     public static final String VALUES_SUFFIX = "+values";
     /** Appended to the template id when schema linking may have pruned the schema. */
     public static final String LINKING_SUFFIX = "+linked";
+    /** Appended to a prompt's template id when its schema carries BIRD's column descriptions. */
+    public static final String DESCRIPTIONS_SUFFIX = "+descriptions";
 
     private final PromptTemplate template;
     private final ChatTemplate chatTemplate;
@@ -55,10 +57,18 @@ public final class PromptBuilder {
         return template.id() + (values == null ? "" : VALUES_SUFFIX) + (linking == null ? "" : LINKING_SUFFIX);
     }
 
+    /**
+     * The template id that {@code example}'s prompt records: {@link #templateId()}, with {@link #DESCRIPTIONS_SUFFIX}
+     * when its database's schema text carries BIRD descriptions (only BIRD-layout databases have them).
+     */
+    public String templateId(Example example) {
+        return templateId() + (serializer.showsDescriptions(example.dbPath()) ? DESCRIPTIONS_SUFFIX : "");
+    }
+
     public Prompt build(Example example, DatabaseSchema schema) {
         String schemaText = schemaText(example, schema);
         var messages = template.messages(schemaText, example.question(), example.evidence());
-        return new Prompt(templateId(), template.answerFormat(), messages, chatTemplate.render(messages, true));
+        return new Prompt(templateId(example), template.answerFormat(), messages, chatTemplate.render(messages, true));
     }
 
     public Prompt build(Example example, Dataset dataset) {

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes a schema as the text a model reads: CREATE TABLE statements with PRIMARY KEY and FOREIGN KEY
- * clauses, optionally with a few sample values of each column as a trailing comment; or, compact, one
+ * clauses, optionally with BIRD's column descriptions and a few sample values of each column as a trailing
+ * comment ({@code -- description; value description: ...; e.g. 1, 2}); or, compact, one
  * line per table ({@code staff(id, name, company_id -> companies.id)}), a third of the tokens, for
  * small models and long schemas. Serialized text is cached per database (prompts of one database
  * repeat it); the class is thread-safe.
@@ -29,12 +30,18 @@ public final class SchemaSerializer {
      * @param sampleValues   distinct sample values per column (0 = none; needs the database file; DDL only)
      * @param maxValueLength sample values longer than this are skipped
      * @param format         DDL or compact
+     * @param descriptions   write BIRD's column and value descriptions ({@link ColumnDescriptions}) into the column
+     *                       comments where the database has them (DDL only)
      */
-    public record Options(boolean foreignKeys, int sampleValues, int maxValueLength, Format format) {
+    public record Options(boolean foreignKeys, int sampleValues, int maxValueLength, Format format, boolean descriptions) {
         public static final Options DEFAULT = new Options(true, 3, 40);
 
         public Options(boolean foreignKeys, int sampleValues, int maxValueLength) {
             this(foreignKeys, sampleValues, maxValueLength, Format.DDL);
+        }
+
+        public Options(boolean foreignKeys, int sampleValues, int maxValueLength, Format format) {
+            this(foreignKeys, sampleValues, maxValueLength, format, false);
         }
 
         public Options {
@@ -50,6 +57,7 @@ public final class SchemaSerializer {
     private final Options options;
     private final Map<Path, String> cache = new ConcurrentHashMap<>();
     private final Map<Path, Map<String, List<String>>> samplesCache = new ConcurrentHashMap<>();
+    private final Map<Path, ColumnDescriptions> descriptionsCache = new ConcurrentHashMap<>();
 
     public SchemaSerializer(Options options) {
         this.options = options;
@@ -79,7 +87,22 @@ public final class SchemaSerializer {
         if (options.format() == Format.COMPACT) {
             return renderCompact(schema);
         }
-        return renderTables(schema, samplesOf(schema, dbFile), matchedValues);
+        return renderTables(schema, samplesOf(schema, dbFile), descriptionsOf(dbFile), matchedValues);
+    }
+
+    /**
+     * Whether the text of {@code dbFile}'s schema carries BIRD descriptions: the option is on, the format DDL and
+     * the database has description files that describe something. Prompts record it in their template id.
+     */
+    public boolean showsDescriptions(Path dbFile) {
+        return options.format() == Format.DDL && !descriptionsOf(dbFile).isEmpty();
+    }
+
+    private ColumnDescriptions descriptionsOf(Path dbFile) {
+        if (!options.descriptions()) {
+            return ColumnDescriptions.NONE;
+        }
+        return descriptionsCache.computeIfAbsent(dbFile.toAbsolutePath().normalize(), ColumnDescriptions::forDatabase);
     }
 
     /** Sample literals by lower-case {@code table.column}, read once per database. */
@@ -108,7 +131,7 @@ public final class SchemaSerializer {
     }
 
     private String renderTables(DatabaseSchema schema, Map<String, List<String>> samples,
-                                Map<String, List<String>> matchedValues) {
+                                ColumnDescriptions descriptions, Map<String, List<String>> matchedValues) {
         StringBuilder out = new StringBuilder();
         for (DatabaseSchema.Table table : schema.tables()) {
             if (!out.isEmpty()) {
@@ -126,10 +149,15 @@ public final class SchemaSerializer {
                 if (i < columns.size() - 1 || !constraints.isEmpty()) {
                     out.append(',');
                 }
+                List<String> comment = new java.util.ArrayList<>();
+                descriptions.of(table.name(), column.name()).ifPresent(d -> {
+                    if (d.column() != null) comment.add(d.column());
+                    if (d.values() != null) comment.add("value description: " + d.values());
+                });
                 List<String> columnSamples = samples.getOrDefault(columnKey(table, column), List.of());
                 if (matchedValues == null) {
                     if (!columnSamples.isEmpty()) {
-                        out.append(" -- e.g. ").append(String.join(", ", columnSamples));
+                        comment.add("e.g. " + String.join(", ", columnSamples));
                     }
                 } else {
                     java.util.LinkedHashSet<String> shown = new java.util.LinkedHashSet<>();
@@ -138,8 +166,11 @@ public final class SchemaSerializer {
                     }
                     shown.addAll(columnSamples);
                     if (!shown.isEmpty()) {
-                        out.append(" -- example values: ").append(String.join(", ", shown));
+                        comment.add("example values: " + String.join(", ", shown));
                     }
+                }
+                if (!comment.isEmpty()) {
+                    out.append(" -- ").append(String.join("; ", comment));
                 }
                 out.append('\n');
             }

@@ -30,7 +30,7 @@ import java.util.TreeMap;
  * scored too. An answer without SQL scores EX 0 with category {@link FailureKind#NO_SQL}.
  *
  * <p>EX semantics by layout: Spider as the official evaluator; BIRD as BIRD's evaluator (sets of
- * rows); own data as Spider's comparison (order counts when the gold has ORDER BY) without the
+ * rows), with mini-dev's Soft-F1 beside it ({@link BirdSoftF1}); own data as Spider's comparison (order counts when the gold has ORDER BY) without the
  * official query rewriting, which exists only to reproduce Spider's published numbers.
  *
  * <p>Owns a SQL sandbox and its gold/prediction caches, which carry over between calls (trainers
@@ -42,10 +42,21 @@ public final class GeneratedSqlScorer implements AutoCloseable {
     private final int threads;
     private final SqlSandbox sandbox = new SqlSandbox(SandboxLimits.defaults());
     private final Map<DatasetLayout, ExecutionMatch> matchers = new EnumMap<>(DatasetLayout.class);
+    private final BirdRves.QueryTimer rvesTimer;
 
     public GeneratedSqlScorer(int threads) {
+        this(threads, null);
+    }
+
+    /**
+     * @param rvesTimer times query runs for BIRD mini-dev's R-VES on BIRD data ({@link BirdRves#sqliteSeconds}), or
+     *                  null for no R-VES: it runs every correct prediction and its gold {@link BirdRves#ITERATIONS}
+     *                  times each
+     */
+    public GeneratedSqlScorer(int threads, BirdRves.QueryTimer rvesTimer) {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         this.threads = threads;
+        this.rvesTimer = rvesTimer;
     }
 
     /** Scores every generation; the report's results are in the order of {@code generation.generated()}. */
@@ -63,10 +74,16 @@ public final class GeneratedSqlScorer implements AutoCloseable {
             databases.putIfAbsent(example.dbId(), example.dbPath());
         }
         PredictionScorer scorer = new PredictionScorer(schemas, databases::get, matcher(dataset.layout()));
+        if (dataset.layout() == DatasetLayout.BIRD) {
+            scorer = scorer.withSoftF1();
+        }
         List<PairResult> scored = scorer.scoreAll(records, dataset.source(), threads);
         List<PairResult> results = new ArrayList<>(scored.size());
         for (int i = 0; i < scored.size(); i++) {
             results.add(markMissingSql(scored.get(i), generated.get(i)));
+        }
+        if (rvesTimer != null && dataset.layout() == DatasetLayout.BIRD) {
+            results = BirdRves.withRewards(results, databases::get, rvesTimer);
         }
         return EvaluationReport.of(results, generated, generation.skippedCount());
     }
@@ -101,7 +118,7 @@ public final class GeneratedSqlScorer implements AutoCloseable {
         if (result.ex() || result.failure() == FailureKind.GOLD_FAILED || chosen.sql().isPresent()) return result;
         String why = chosen.truncated() ? "no SQL in the answer (it hit the new-token limit)" : "no SQL in the answer";
         return new PairResult(result.record(), false, result.em(), result.hardness(), why, FailureKind.NO_SQL,
-                result.chosenIndex(), result.votes());
+                result.chosenIndex(), result.votes(), result.softF1(), result.rvesReward());
     }
 
     private synchronized ExecutionMatch matcher(DatasetLayout layout) {

@@ -24,8 +24,13 @@ public final class ModelEvaluator implements AutoCloseable {
     private final GeneratedSqlScorer scorer;
 
     public ModelEvaluator(SqlGenerator generator, int threads) {
+        this(generator, threads, false);
+    }
+
+    /** @param rves also measure BIRD mini-dev's R-VES on BIRD data ({@link BirdRves}: 100 timed runs per query) */
+    public ModelEvaluator(SqlGenerator generator, int threads, boolean rves) {
         this.generator = generator;
-        this.scorer = new GeneratedSqlScorer(threads);
+        this.scorer = new GeneratedSqlScorer(threads, rves ? BirdRves::sqliteSeconds : null);
     }
 
     public EvaluationReport evaluate(Dataset dataset, List<Example> examples, int voteK, int maxNewTokens,

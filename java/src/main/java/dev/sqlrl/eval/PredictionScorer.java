@@ -32,6 +32,7 @@ public final class PredictionScorer {
     private final Function<String, Path> databaseOf;
     private final ExecutionMatch executionMatch;
     private final Map<String, SpiderEvaluator> evaluators = new ConcurrentHashMap<>();
+    private final boolean softF1;
 
     /** The execution matcher stays the caller's (it is not closed here). */
     public PredictionScorer(Map<String, SpiderSchema> schemas, Path databaseDir, ExecutionMatch executionMatch) {
@@ -41,9 +42,20 @@ public final class PredictionScorer {
     /** For databases found elsewhere than {@code <dbDir>/<db_id>/<db_id>.sqlite} (own JSONL data names its files). */
     public PredictionScorer(Map<String, SpiderSchema> schemas, Function<String, Path> databaseOf,
                             ExecutionMatch executionMatch) {
+        this(schemas, databaseOf, executionMatch, false);
+    }
+
+    private PredictionScorer(Map<String, SpiderSchema> schemas, Function<String, Path> databaseOf,
+                             ExecutionMatch executionMatch, boolean softF1) {
         this.schemas = Map.copyOf(schemas);
         this.databaseOf = databaseOf;
         this.executionMatch = executionMatch;
+        this.softF1 = softF1;
+    }
+
+    /** This scorer, also computing BIRD mini-dev's Soft-F1 of each chosen prediction (for BIRD data). */
+    public PredictionScorer withSoftF1() {
+        return new PredictionScorer(schemas, databaseOf, executionMatch, true);
     }
 
     /** Scores every line on {@code threads} threads; results are in the order of the lines. */
@@ -97,7 +109,7 @@ public final class PredictionScorer {
         }
         FailureKind failure = chosen.match() ? null : failureOf(chosen);
         return new PairResult(record, chosen.match(), em, hardness, chosen.match() ? null : chosen.reason(), failure,
-                choice.index(), choice.votes());
+                choice.index(), choice.votes(), softF1 ? softF1Of(chosen) : null, null);
     }
 
     private Path database(PredictionRecord record, Path predictionsFile) {
@@ -111,6 +123,12 @@ public final class PredictionScorer {
                     + " not found");
         }
         return database;
+    }
+
+    /** The official script scores 0 whenever a query raises, the gold's included. */
+    private static double softF1Of(MatchOutcome outcome) {
+        if (outcome.goldFailed() || !outcome.predicted().isSuccess()) return 0.0;
+        return BirdSoftF1.score(outcome.predicted().rows(), outcome.gold().rows());
     }
 
     static FailureKind failureOf(MatchOutcome outcome) {

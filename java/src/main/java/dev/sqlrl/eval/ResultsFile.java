@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Writes RESULTS.jsonl: each predictions line as it was, in the same order, plus "ex", "em" (0/1),
- * "hardness", "error", "error_category"; vote@k lines also get "voted_index" and "votes".
+ * "hardness", "error", "error_category"; vote@k lines also get "voted_index" and "votes"; BIRD data "soft_f1"
+ * (0 to 1, {@link BirdSoftF1}) and, when measured, "rves_reward" ({@link BirdRves#reward(double)}'s buckets).
  */
 public final class ResultsFile {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,6 +48,12 @@ public final class ResultsFile {
         }
         line.put("error", result.error());
         line.put("error_category", result.failure() == null ? null : result.failure().id());
+        if (result.softF1() != null) {
+            line.put("soft_f1", result.softF1());
+        }
+        if (result.rvesReward() != null) {
+            line.put("rves_reward", result.rvesReward());
+        }
         if (result.record().voting()) {
             line.put("voted_index", result.chosenIndex());
             line.put("votes", result.votes());

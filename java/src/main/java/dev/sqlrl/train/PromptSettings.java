@@ -104,7 +104,8 @@ public record PromptSettings(PromptSection prompt, SchemaSection schema, int max
     /** The schema serialization of these settings: what the prompt shows of a database (the server shows it too). */
     public SchemaSerializer serializer() {
         return new SchemaSerializer(new SchemaSerializer.Options(schema.foreignKeys(),
-                schema.sampleValues(), SchemaSerializer.Options.DEFAULT.maxValueLength(), schema.format()));
+                schema.sampleValues(), SchemaSerializer.Options.DEFAULT.maxValueLength(), schema.format(),
+                schema.descriptions()));
     }
 
     /** Every setting, named as in the config, for reports (report.md's run table). */
@@ -117,6 +118,7 @@ public record PromptSettings(PromptSection prompt, SchemaSection schema, int max
         out.put("data.schema.format", schema.format().name().toLowerCase(java.util.Locale.ROOT));
         out.put("data.schema.foreign_keys", Boolean.toString(schema.foreignKeys()));
         out.put("data.schema.sample_values", Integer.toString(schema.sampleValues()));
+        out.put("data.schema.descriptions", Boolean.toString(schema.descriptions()));
         out.put("data.schema.values.enabled", Boolean.toString(schema.values().enabled()));
         if (schema.values().enabled()) {
             out.put("data.schema.values.min_similarity", Double.toString(schema.values().minSimilarity()));

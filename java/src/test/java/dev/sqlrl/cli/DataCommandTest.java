@@ -64,6 +64,30 @@ class DataCommandTest {
     }
 
     @Test
+    void birdDescriptionsLengthenPromptsAndNoDescriptionsMeasuresWithout() throws Exception {
+        Path bird = TestDatabases.birdMini(temp);
+        Path descriptions = Files.createDirectories(bird.resolve("dev_databases/shop/database_description"));
+        Files.writeString(descriptions.resolve("orders.csv"), "original_column_name,column_name,column_description,"
+                + "data_format,value_description\namount,amount,the order's total in euros including tax,real,"
+                + "\"never negative; refunds are separate orders\"\n");
+        Path model = Files.createDirectories(temp.resolve("model"));
+        Files.copy(TestResources.resource("data/tokenizer/tokenizer.json"), model.resolve("tokenizer.json"));
+        Files.copy(TestResources.resource("data/chat-templates/qwen2.5/tokenizer_config.json"), model.resolve("tokenizer_config.json"));
+        ObjectMapper json = new ObjectMapper();
+        Result with = run("data", "stats", "--data", bird.toString(), "--split", "dev", "--tokenizer", model.toString(), "--json");
+        Result without = run("data", "stats", "--data", bird.toString(), "--split", "dev", "--tokenizer", model.toString(),
+                "--no-descriptions", "--json");
+        assertEquals(0, with.code(), with.err());
+        assertEquals(0, without.code(), without.err());
+        JsonNode on = json.readTree(with.out());
+        JsonNode off = json.readTree(without.out());
+        assertEquals("text2sql-v1+descriptions", on.get("promptTemplate").asText());
+        assertEquals("text2sql-v1", off.get("promptTemplate").asText());
+        assertTrue(on.get("promptTokens").get("min").asDouble() > off.get("promptTokens").get("min").asDouble() + 10,
+                on + " vs " + off);
+    }
+
+    @Test
     void valuesReportsEachDatabasesIndexAndPromptsRecordRetrieval() throws Exception {
         Path bird = TestDatabases.birdMini(temp);
         Result text = run("data", "stats", "--data", bird.toString(), "--split", "dev", "--values");

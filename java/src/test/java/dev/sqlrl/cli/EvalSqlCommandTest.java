@@ -89,6 +89,44 @@ class EvalSqlCommandTest {
     }
 
     @Test
+    void birdDataGetsSoftF1AndOnRequestRves() throws IOException {
+        Path bird = dev.sqlrl.data.TestDatabases.birdMini(dir);
+        String gold = "SELECT name FROM customers WHERE country = 'France'"; // ('Ana',), ('Dara',)
+        Path preds = dir.resolve("preds.jsonl");
+        Files.writeString(preds, String.join("\n",
+                line("shop", gold, "\"pred\": \"SELECT name FROM customers WHERE id IN (1, 4)\""),
+                // ('Ana', 'France'), ('Dara', 'France'): each row tp 1/1, fp 1/1 -> P 1/2, R 1 -> F1 2/3
+                line("shop", gold, "\"pred\": \"SELECT name, country FROM customers WHERE country = 'France'\""))
+                + "\n");
+        Path out = dir.resolve("bird-results.jsonl");
+        Path report = dir.resolve("bird-report.md");
+        List<String> args = List.of("eval-sql", "--bird", "--tables", bird.resolve("dev_tables.json").toString(),
+                "--db-dir", bird.resolve("dev_databases").toString(), "--predictions", preds.toString(),
+                "--out", out.toString(), "--report", report.toString());
+        Result run = run(args.toArray(String[]::new));
+        assertEquals(0, run.code(), run.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(1.0, JSON.readTree(lines.get(0)).get("soft_f1").asDouble());
+        assertEquals(2.0 / 3, JSON.readTree(lines.get(1)).get("soft_f1").asDouble(), 1e-12);
+        assertTrue(Files.readString(report).contains("| Soft-F1 | 0.833 |"), Files.readString(report));
+        assertTrue(run.out().contains("Soft-F1 (BIRD mini-dev) 0.833"), run.out());
+
+        List<String> withRves = new ArrayList<>(args);
+        withRves.add("--rves");
+        Result timed = run(withRves.toArray(String[]::new));
+        assertEquals(0, timed.code(), timed.err());
+        lines = Files.readAllLines(out);
+        assertTrue(JSON.readTree(lines.get(0)).get("rves_reward").asDouble() > 0, lines.get(0)); // timing decides the bucket
+        assertEquals(0.0, JSON.readTree(lines.get(1)).get("rves_reward").asDouble(), "EX 0: reward 0");
+        assertTrue(Files.readString(report).contains("ran 100 times each"), Files.readString(report));
+
+        Result spiderRves = run("eval-sql", "--data", sample.toString(), "--predictions", preds.toString(), "--out",
+                dir.resolve("r.jsonl").toString(), "--rves");
+        assertEquals(2, spiderRves.code());
+        assertTrue(spiderRves.err().contains("--rves is BIRD's metric: it needs --bird"), spiderRves.err());
+    }
+
+    @Test
     void badInputExitsTwoWithFileAndLine() throws IOException {
         Path preds = dir.resolve("preds.jsonl");
         Files.writeString(preds, line("flight_1", "SELECT 1", "\"pred\": \"SELECT 1\"") + "\n{not json\n");

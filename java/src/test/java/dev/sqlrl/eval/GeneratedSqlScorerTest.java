@@ -133,6 +133,52 @@ class GeneratedSqlScorerTest {
     }
 
     @Test
+    void birdDataGetsMiniDevSoftF1BesideEx() throws Exception {
+        Dataset bird = DatasetLoader.load(TestDatabases.birdMini(dir), "dev");
+        List<Example> e = bird.examples();
+        List<GeneratedSql> answers = List.of(
+                generated(bird, e.get(0), answer(e.get(0).goldSql(), false)),            // F1 1
+                generated(bird, e.get(1), answer("SELECT COUNT(*) FROM orders", false)), // 4 vs 105.25: F1 0
+                // ('Bo',) and ('Chen',) vs ('Bo',): tp 1, fp 1 -> P 1/2, R 1 -> F1 2/3
+                generated(bird, e.get(2), answer("SELECT name FROM customers WHERE country = 'Germany'", false)));
+        EvaluationReport report = scorer.score(bird, new GenerationResult(answers, List.of()));
+        assertEquals(List.of(1.0, 0.0, 2.0 / 3), report.results().stream().map(PairResult::softF1).toList());
+        assertEquals(5.0 / 9, report.summary().softF1().orElseThrow(), 1e-12);
+        Path out = dir.resolve("bird-eval");
+        EvaluationFiles.write(out, report, Map.of());
+        List<String> lines = Files.readAllLines(out.resolve(EvaluationFiles.RESULTS));
+        assertEquals(2.0 / 3, JSON.readTree(lines.get(2)).get("soft_f1").asDouble(), 1e-12);
+        String markdown = Files.readString(out.resolve(EvaluationFiles.REPORT));
+        assertTrue(markdown.contains("| Soft-F1 | 0.556 |"), markdown);
+
+        EvaluationReport spiderReport = scorer.score(spider, new GenerationResult(
+                List.of(generated(spider, spread().getFirst(), answer("SELECT 1", false))), List.of()));
+        assertTrue(spiderReport.summary().softF1().isEmpty(), "Soft-F1 is BIRD's");
+        assertFalse(ResultsFile.line(spiderReport.results().getFirst()).has("soft_f1"));
+    }
+
+    @Test
+    void birdRvesRewardsCorrectAnswersByTimeRatio() throws Exception {
+        Dataset bird = DatasetLoader.load(TestDatabases.birdMini(dir), "dev");
+        List<Example> e = bird.examples();
+        // an injected timer: every gold run 0.2 s, every prediction 0.1 s, so a correct answer's ratio is 2 -> 1.25
+        try (GeneratedSqlScorer timed = new GeneratedSqlScorer(2,
+                (db, sql) -> bird.examples().stream().anyMatch(x -> x.goldSql().equals(sql)) ? 0.2 : 0.1)) {
+            EvaluationReport report = timed.score(bird, new GenerationResult(List.of(
+                    // the gold's result from other text, so that the timer tells them apart
+                    generated(bird, e.get(0), answer("SELECT count(id) FROM customers WHERE country = 'France'", false)),
+                    generated(bird, e.get(1), answer("SELECT COUNT(*) FROM orders", false))), List.of()));
+            assertEquals(List.of(1.25, 0.0), report.results().stream().map(PairResult::rvesReward).toList());
+            assertEquals((Math.sqrt(1.25) * 100) / 2, report.summary().rves().orElseThrow(), 1e-9);
+            assertEquals(1.25, ResultsFile.line(report.results().getFirst()).get("rves_reward").asDouble());
+            String markdown = report.summary().toMarkdown();
+            assertTrue(markdown.contains("ran 100 times each"), markdown);
+        }
+        assertTrue(scorer.score(bird, new GenerationResult(List.of(generated(bird, e.get(0),
+                answer(e.get(0).goldSql(), false))), List.of())).summary().rves().isEmpty(), "off without a timer");
+    }
+
+    @Test
     void filesHoldEvalSqlPredictionsResultsAndAReport() throws Exception {
         List<Example> examples = spread().subList(0, 5);
         List<GeneratedSql> answers = new ArrayList<>();

@@ -68,13 +68,13 @@ class ValuePromptTest {
 
         SchemaSection s = RunConfig.defaults().data().schema();
         PromptSettings on = defaults.withSchema(new SchemaSection(s.sampleValues(), s.foreignKeys(), s.format(),
-                new ValuesSection(true, 0.9, 2), s.linking()));
+                new ValuesSection(true, 0.9, 2), s.linking(), s.descriptions()));
         assertEquals("text2sql-v1+values", on.builder(ChatTemplate.chatMl()).templateId());
         assertEquals("0.9", on.describe().get("data.schema.values.min_similarity"));
         assertEquals("2", on.describe().get("data.schema.values.per_column"));
 
         PromptSettings compact = defaults.withSchema(new SchemaSection(s.sampleValues(), s.foreignKeys(),
-                SchemaSerializer.Format.COMPACT, new ValuesSection(true, 0.9, 2), s.linking()));
+                SchemaSerializer.Format.COMPACT, new ValuesSection(true, 0.9, 2), s.linking(), s.descriptions()));
         assertEquals("text2sql-v1", compact.builder(ChatTemplate.chatMl()).templateId(), "compact schemas show no values");
     }
 }

@@ -1,13 +1,13 @@
 package dev.sqlrl.bench;
 
-import dev.sqlrl.train.grpo.AdvantageScaling;
+import dev.sqlrl.config.AdvantageScaling;
 import dev.sqlrl.train.grpo.Advantages;
 import dev.sqlrl.train.grpo.CompletionLogProbs;
 import dev.sqlrl.train.grpo.GrpoBatch;
 import dev.sqlrl.train.grpo.GrpoLoss;
 import dev.sqlrl.train.grpo.GrpoLossConfig;
 import dev.sqlrl.train.grpo.GrpoLossResult;
-import dev.sqlrl.train.grpo.LossType;
+import dev.sqlrl.config.LossType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

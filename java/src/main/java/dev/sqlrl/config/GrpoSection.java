@@ -1,7 +1,5 @@
 package dev.sqlrl.config;
 
-import dev.sqlrl.train.grpo.AdvantageScaling;
-import dev.sqlrl.train.grpo.LossType;
 
 /**
  * Group Relative Policy Optimization. Each step samples num_generations completions for each of

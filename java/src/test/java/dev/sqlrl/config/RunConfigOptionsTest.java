@@ -1,6 +1,5 @@
 package dev.sqlrl.config;
 
-import dev.sqlrl.train.grpo.LossType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;

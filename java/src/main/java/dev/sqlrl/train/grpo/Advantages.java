@@ -1,5 +1,6 @@
 package dev.sqlrl.train.grpo;
 
+import dev.sqlrl.config.AdvantageScaling;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,6 @@
 package dev.sqlrl.train.grpo;
 
+import dev.sqlrl.config.LossType;
 import java.util.Objects;
 
 /**

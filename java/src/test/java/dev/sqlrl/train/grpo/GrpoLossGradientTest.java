@@ -3,6 +3,7 @@ package dev.sqlrl.train.grpo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sqlrl.config.LossType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlrl.TestPaths;
+import dev.sqlrl.config.LossType;
 import dev.sqlrl.model.Device;
 import dev.sqlrl.model.LoraConfig;
 import dev.sqlrl.model.LoraTarget;

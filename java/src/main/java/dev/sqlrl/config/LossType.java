@@ -1,4 +1,4 @@
-package dev.sqlrl.train.grpo;
+package dev.sqlrl.config;
 
 /**
  * How the per-token GRPO loss is normalized into one scalar (TRL's {@code loss_type}). The per-token

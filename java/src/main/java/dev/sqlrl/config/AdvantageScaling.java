@@ -1,4 +1,4 @@
-package dev.sqlrl.train.grpo;
+package dev.sqlrl.config;
 
 /** How group-relative advantages are scaled (TRL's {@code scale_rewards}). */
 public enum AdvantageScaling {

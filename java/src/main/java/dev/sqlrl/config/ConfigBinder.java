@@ -2,7 +2,6 @@ package dev.sqlrl.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
@@ -77,7 +76,7 @@ final class ConfigBinder {
             values[i] = bindValue(child, component, component.getGenericType(), fallback, childPath);
             complete &= errors.size() == errorsBefore;
         }
-        return complete ? construct(type, values) : null;
+        return complete ? ConfigSchema.construct(type, values) : null;
     }
 
     private Object bindValue(JsonNode node, RecordComponent component, Type type, Object fallback, String path) {
@@ -162,17 +161,6 @@ final class ConfigBinder {
         if (suggestion.isPresent()) message += "; did you mean " + join(path, suggestion.get()) + "?";
         else message += "; known keys here: " + String.join(", ", ConfigSchema.keyNames(type));
         error(join(path, key), message);
-    }
-
-    private static Object construct(Class<?> type, Object[] values) {
-        Class<?>[] parameterTypes = ConfigSchema.components(type).stream().map(RecordComponent::getType).toArray(Class<?>[]::new);
-        try {
-            return type.getDeclaredConstructor(parameterTypes).newInstance(values);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException("cannot build " + type.getSimpleName(), e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
-        }
     }
 
     private void error(String path, String message) {

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Generates configs/README.md, the reference of every config key (path, type, default, allowed
- * values, description), from the records and their {@link Key} annotations. A test fails when the
+ * values, description and why), from the records and their {@link Key} annotations. A test fails when the
  * committed file differs, so the reference cannot drift from the code; {@link #main} rewrites it.
  */
 public final class ConfigReference {
@@ -65,7 +65,9 @@ public final class ConfigReference {
         md.append("|---|---|---|---|---|\n");
         for (RecordComponent component : ConfigSchema.components(type)) {
             String key = ConfigBinder.join(path, ConfigSchema.keyName(component));
-            String description = component.getAnnotation(Key.class).value();
+            Key annotation = component.getAnnotation(Key.class);
+            String description = annotation.why().isEmpty() ? annotation.value()
+                    : annotation.value() + " **Why:** " + annotation.why();
             if (component.getType().isRecord()) {
                 subsections.add(component);
                 String presence = ConfigSchema.isOptionalSection(defaults, component) ? "absent" : "";

@@ -61,6 +61,18 @@ final class ConfigSchema {
         }
     }
 
+    /** The record of {@code type} with these component values, in declaration order. */
+    static Object construct(Class<?> type, Object[] values) {
+        Class<?>[] parameterTypes = ConfigSchema.components(type).stream().map(RecordComponent::getType).toArray(Class<?>[]::new);
+        try {
+            return type.getDeclaredConstructor(parameterTypes).newInstance(values);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("cannot build " + type.getSimpleName(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
+        }
+    }
+
     static Object valueOf(Object record, RecordComponent component) {
         try {
             return component.getAccessor().invoke(record);

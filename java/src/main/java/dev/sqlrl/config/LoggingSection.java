@@ -3,11 +3,11 @@ package dev.sqlrl.config;
 /** What a run prints and records besides metrics. */
 public record LoggingSection(
         @Key(value = "Record sampled completions with their rewards (samples.jsonl, and TensorBoard's text tab)"
-                + " every this many steps (0 never).", min = 0)
+                + " every this many steps (0 never).", defaultValue = "10", min = 0)
                 int samplesEvery,
-        @Key("Show a progress bar on the terminal.") boolean progress) {
+        @Key(value = "Show a progress bar on the terminal.", defaultValue = "true") boolean progress) {
 
     public static LoggingSection defaults() {
-        return new LoggingSection(10, true);
+        return KeyDefaults.of(LoggingSection.class);
     }
 }

@@ -5,9 +5,10 @@ public record RewardSection(
         @Key("Weight of each component in the composite reward.") RewardWeights weights,
         @Key("Execution reward values.") ExecutionRewardValues execution,
         @Key("Limits of one query.") SandboxSection sandbox,
-        @Key(value = "Threads computing rewards (running SQL) in parallel; 0 uses every core.", min = 0) int threads) {
+        @Key(value = "Threads computing rewards (running SQL) in parallel; 0 uses every core.", defaultValue = "0",
+                min = 0) int threads) {
 
     public static RewardSection defaults() {
-        return new RewardSection(RewardWeights.defaults(), ExecutionRewardValues.defaults(), SandboxSection.defaults(), 0);
+        return KeyDefaults.of(RewardSection.class);
     }
 }

@@ -8,24 +8,23 @@ import java.nio.file.Path;
  * it has. Load and validate with {@link RunConfigs#load}.
  */
 public record RunConfig(
-        @Key("Run name, used in the run folder's name and in reports.") String name,
-        @Key("Seed of sampling, shuffling, dropout and adapter initialization.") long seed,
-        @Key("Folder under which the run folder (checkpoints, metrics, resolved config) is made.") Path outputDir,
+        @Key(value = "Run name, used in the run folder's name and in reports.", defaultValue = "run") String name,
+        @Key(value = "Seed of sampling, shuffling, dropout and adapter initialization.", defaultValue = "0") long seed,
+        @Key(value = "Folder under which the run folder (checkpoints, metrics, resolved config) is made.",
+                defaultValue = "runs") Path outputDir,
         @Key("The base model.") ModelSection model,
         @Key("The dataset.") DataSection data,
         @Key("Prompt construction.") PromptSection prompt,
         @Key("LoRA adapters.") LoraSection lora,
-        @Key("Supervised fine-tuning; absent: no SFT stage.") SftSection sft,
-        @Key("GRPO; absent: no RL stage.") GrpoSection grpo,
+        @Key(value = "Supervised fine-tuning; absent: no SFT stage.", absentByDefault = true) SftSection sft,
+        @Key(value = "GRPO; absent: no RL stage.", absentByDefault = true) GrpoSection grpo,
         @Key("Rewards.") RewardSection reward,
         @Key("Evaluation.") EvalSection eval,
         @Key("Checkpoints.") CheckpointSection checkpoint,
         @Key("Logging.") LoggingSection logging) {
 
-    /** Sections that are optional: absent from the defaults, filled with their own defaults when present. */
+    /** Every key at its declared default; the stage sections are absent (filled with their own defaults when present). */
     public static RunConfig defaults() {
-        return new RunConfig("run", 0, Path.of("runs"), ModelSection.defaults(), DataSection.defaults(),
-                PromptSection.defaults(), LoraSection.defaults(), null, null, RewardSection.defaults(),
-                EvalSection.defaults(), CheckpointSection.defaults(), LoggingSection.defaults());
+        return KeyDefaults.of(RunConfig.class);
     }
 }

@@ -60,7 +60,7 @@ final class KeyDefaults {
             if (raw == boolean.class && (text.equals("true") || text.equals("false"))) return Boolean.parseBoolean(text);
             if (raw == String.class) return text;
             if (raw == Path.class) return Path.of(text);
-            if (raw.isEnum()) return enumConstant(raw, text);
+            if (raw.isEnum()) return enumConstant(raw, text, where);
             if (raw == List.class && text.startsWith("[") && text.endsWith("]")) {
                 Class<?> element = ConfigSchema.listElementType(type);
                 return Arrays.stream(text.substring(1, text.length() - 1).split(","))
@@ -72,11 +72,12 @@ final class KeyDefaults {
         throw new IllegalStateException(where + ": default '" + text + "' is not a " + ConfigSchema.typeName(type));
     }
 
-    private static Object enumConstant(Class<?> type, String spelling) {
+    private static Object enumConstant(Class<?> type, String spelling, String where) {
         for (Object constant : type.getEnumConstants()) {
             if (ConfigSchema.spelling((Enum<?>) constant).equals(spelling)) return constant;
         }
-        throw new IllegalStateException("'" + spelling + "' is none of " + ConfigSchema.spellings(type));
+        throw new IllegalStateException(
+                where + ": default '" + spelling + "' is none of " + ConfigSchema.spellings(type));
     }
 
     private static Map<String, String> parseOverrides(Class<?> type, String[] overrides) {

@@ -65,7 +65,8 @@ class KeyDefaultsTest {
     void aBadDeclarationFailsNamingTheKey() {
         assertMessage("NoDefault.count has neither a defaultValue nor required = true", NoDefault.class);
         assertMessage("RequiredWithDefault.name is required and has a default", RequiredWithDefault.class);
-        assertMessage("'cosinus' is none of [cosine, linear, constant]", MisspelledEnum.class);
+        assertMessage("MisspelledEnum.schedule: default 'cosinus' is none of [cosine, linear, constant]",
+                MisspelledEnum.class);
         assertMessage("NotANumber.lr: default '1e-5x' is not a number", NotANumber.class);
         assertMessage("section default 'learning_rate=1' names no key of OptimizerSection", UnknownOverride.class);
     }

@@ -10,7 +10,6 @@ is the oracle, and the CPU keeps TF32 out of it.
 Usage: check_interop.py JAVA SQLRL_JAR REFERENCE_DIR ADAPTERS_DIR OUT_DIR [DEVICE]
 Exit 0 if every check passed; the errors are printed and saved either way."""
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,15 +17,10 @@ import torch
 from peft import PeftModel
 from transformers import AutoModelForCausalLM
 
+# Beside this file: the same CLI runner and comparison as the fixture check.
+from check_reference import max_abs, sqlrl
+
 BOUND = 1e-4
-
-
-def sqlrl(java, jar, *args):
-    done = subprocess.run([java, "--enable-native-access=ALL-UNNAMED", "-jar", jar, *args], capture_output=True,
-                          text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"sqlrl {args[0]} exited {done.returncode}: {done.stderr.strip()[-2000:]}")
-    return done.stdout
 
 
 def hf_logprobs(model, sequences, prompt_lens):
@@ -37,10 +31,6 @@ def hf_logprobs(model, sequences, prompt_lens):
             logprobs = torch.log_softmax(logits, dim=-1)
             out.append([logprobs[t - 1, seq[t]].item() for t in range(n, len(seq))])
     return out
-
-
-def max_abs(got, want):
-    return max(abs(g - w) for g_row, w_row in zip(got, want, strict=True) for g, w in zip(g_row, w_row, strict=True))
 
 
 def main():

@@ -28,33 +28,41 @@ public final class FilteredSplit {
 
     private FilteredSplit() {}
 
+    /** What one Spider hardness level adds up to. */
+    private static final class Tally {
+        int questions, kept, droppedLow, droppedHigh, correct, samples;
+
+        double meanPassRate() {
+            return samples == 0 ? 0 : (double) correct / samples;
+        }
+    }
+
     public static Counts write(Path dir, String split, PassRateFilter.Measured measured, PassRateFilter.Thresholds thresholds,
                                Map<String, String> settings) {
         StringBuilder kept = new StringBuilder();
         StringBuilder rates = new StringBuilder();
-        int keptCount = 0, low = 0, high = 0, k = 0;
-        Map<Hardness, int[]> byHardness = new EnumMap<>(Hardness.class);  // total, kept, low, high, correct, samples
+        int keptCount = 0, low = 0, high = 0;
+        Map<Hardness, Tally> byHardness = new EnumMap<>(Hardness.class);
         int[] histogram = null;
         for (PassRateFilter.Rate rate : measured.rates()) {
-            k = rate.samples();
-            if (histogram == null) histogram = new int[k + 1];
+            if (histogram == null) histogram = new int[rate.samples() + 1];
             histogram[rate.correct()]++;
             boolean keep = thresholds.keeps(rate);
             boolean isLow = !keep && rate.passRate() <= thresholds.dropAtOrBelow();
-            int[] h = byHardness.computeIfAbsent(rate.hardness(), x -> new int[6]);
-            h[0]++;
-            h[4] += rate.correct();
-            h[5] += rate.samples();
+            Tally h = byHardness.computeIfAbsent(rate.hardness(), x -> new Tally());
+            h.questions++;
+            h.correct += rate.correct();
+            h.samples += rate.samples();
             if (keep) {
                 keptCount++;
-                h[1]++;
+                h.kept++;
                 kept.append(record(rate.example())).append('\n');
             } else if (isLow) {
                 low++;
-                h[2]++;
+                h.droppedLow++;
             } else {
                 high++;
-                h[3]++;
+                h.droppedHigh++;
             }
             ObjectNode line = JSON.createObjectNode();
             line.put("id", rate.example().id());
@@ -87,7 +95,7 @@ public final class FilteredSplit {
         return line.toString();
     }
 
-    private static ObjectNode report(Counts c, PassRateFilter.Thresholds t, int[] histogram, Map<Hardness, int[]> byHardness,
+    private static ObjectNode report(Counts c, PassRateFilter.Thresholds t, int[] histogram, Map<Hardness, Tally> byHardness,
                                      Map<String, String> settings) {
         ObjectNode r = JSON.createObjectNode();
         r.put("measured", c.measured());
@@ -102,11 +110,11 @@ public final class FilteredSplit {
         ObjectNode hardness = r.putObject("by_hardness");
         byHardness.forEach((h, v) -> {
             ObjectNode row = hardness.putObject(h.label());
-            row.put("questions", v[0]);
-            row.put("kept", v[1]);
-            row.put("dropped_at_or_below", v[2]);
-            row.put("dropped_at_or_above", v[3]);
-            row.put("mean_pass_rate", v[5] == 0 ? 0 : (double) v[4] / v[5]);
+            row.put("questions", v.questions);
+            row.put("kept", v.kept);
+            row.put("dropped_at_or_below", v.droppedLow);
+            row.put("dropped_at_or_above", v.droppedHigh);
+            row.put("mean_pass_rate", v.meanPassRate());
         });
         ObjectNode s = r.putObject("settings");
         settings.forEach(s::put);
@@ -114,14 +122,14 @@ public final class FilteredSplit {
     }
 
     private static String markdown(String split, Counts c, PassRateFilter.Thresholds t, int[] histogram,
-                                   Map<Hardness, int[]> byHardness, Map<String, String> settings) {
+                                   Map<Hardness, Tally> byHardness, Map<String, String> settings) {
         StringBuilder md = new StringBuilder("# Pass-rate filter of split " + split + "\n\n");
         md.append(String.format(Locale.ROOT, "Kept %d of %d measured questions: dropped %d with a pass rate <= %.2f"
                         + " and %d with a pass rate >= %.2f; %d not measured (prompt too long, left out).%n%n",
                 c.kept(), c.measured(), c.droppedLow(), t.dropAtOrBelow(), c.droppedHigh(), t.dropAtOrAbove(), c.skippedTooLong()));
         md.append("| hardness | questions | kept | dropped (low) | dropped (high) | mean pass rate |\n|---|---|---|---|---|---|\n");
         byHardness.forEach((h, v) -> md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.3f |%n", h.label(),
-                v[0], v[1], v[2], v[3], v[5] == 0 ? 0 : (double) v[4] / v[5])));
+                v.questions, v.kept, v.droppedLow, v.droppedHigh, v.meanPassRate())));
         if (histogram != null) {
             md.append("\n| correct samples | questions |\n|---|---|\n");
             for (int i = 0; i < histogram.length; i++) md.append("| ").append(i).append(" | ").append(histogram[i]).append(" |\n");

@@ -7,15 +7,16 @@
  *    sqlrl_model* and parameter structs, `typedef struct sqlrl_x { fields } sqlrl_x;` of those same types, each
  *    with an _init function that fills its defaults); no struct is passed by value and no enum crosses the
  *    boundary (enum values are #defines below)
- *  - every function except sqlrl_last_error/sqlrl_version/sqlrl_model_free returns a status:
+ *  - every function except sqlrl_last_error, sqlrl_version, the _init and the _free functions returns a status:
  *    SQLRL_OK, or an error code with a message in sqlrl_last_error() (thread-local)
  *  - no C++ exception crosses the boundary, every input is validated
  *
  * Tensors handed in are host pointers that must stay valid only for the duration of the call.
  * Token ids are int32. Sequences are passed packed: tokens of sequence i follow those of i-1.
  *
- * Threads: a model is used by one thread at a time (calls on one model must not overlap); different
- * models may be used from different threads. The last-error string is per thread.
+ * Threads: a model and its sessions are used by one thread at a time (calls on one model or on any of its
+ * sessions must not overlap); different models may be used from different threads. The last-error string is per
+ * thread.
  */
 #ifndef SQLRL_H
 #define SQLRL_H
@@ -28,7 +29,7 @@
 #define SQLRL_API __attribute__((visibility("default")))
 #endif
 
-#define SQLRL_ABI_VERSION 2
+#define SQLRL_ABI_VERSION 3
 
 /*
  * A model: its frozen weights, its LoRA adapters and their optimizer state, and its settings. Opaque and typed, so
@@ -36,6 +37,15 @@
  * sqlrl_model_create and was not freed.
  */
 typedef struct sqlrl_model sqlrl_model;
+
+/*
+ * A session: the state one user of a model carries from call to call, apart from the model's frozen weights and
+ * adapters (llama.cpp's model vs context): the pending graph between sqlrl_logprobs and sqlrl_backward, the seed of
+ * the next LoRA dropout masks and the step callback of sqlrl_generate. A trainer, an evaluator and a server each
+ * take their own, so that none replaces another's pending graph or advances another's dropout seeds. A session
+ * keeps its model alive: sqlrl_model_free frees the model once its last session is freed too.
+ */
+typedef struct sqlrl_session sqlrl_session;
 
 /* status codes */
 #define SQLRL_OK 0
@@ -243,14 +253,6 @@ SQLRL_API int32_t sqlrl_model_set_dense_sampling(sqlrl_model* model, int32_t ena
  * dispatch per operator. Same results as without (the step is the same computation). Ignored on the CPU.
  */
 SQLRL_API int32_t sqlrl_model_set_cuda_graphs(sqlrl_model* model, int32_t enabled);
-/*
- * A function told each step of every following sqlrl_generate, for serving tokens as they come (null: none,
- * the default). callback is an `int32_t (*)(void* context, int32_t step, const int32_t* tokens, int32_t rows)`,
- * called on the generating thread after step `step` with tokens[r] the token row r drew (rows in the output's
- * order), or -1 for a row that had already stopped. Returning nonzero ends the generation after that step: the
- * outputs then hold the steps so far. It costs a device-to-host copy per step; it must not call into libsqlrl.
- */
-SQLRL_API int32_t sqlrl_model_set_step_callback(sqlrl_model* model, void* callback, void* context);
 /* Rows of hidden states per chunk of the vocabulary projection in sqlrl_logprobs (default 256). */
 SQLRL_API int32_t sqlrl_model_set_logprob_chunk(sqlrl_model* model, int32_t rows);
 /*
@@ -258,6 +260,27 @@ SQLRL_API int32_t sqlrl_model_set_logprob_chunk(sqlrl_model* model, int32_t rows
  * device allocated / peak (-1 where the backend does not tell, e.g. on the CPU).
  */
 SQLRL_API int32_t sqlrl_memory_stats(sqlrl_model* model, int64_t* out);
+
+/* ---- sessions ---- */
+
+/* A new session of a finalized or not yet finalized model: no pending graph, dropout seed 0x5eed, no step callback. */
+SQLRL_API int32_t sqlrl_session_create(sqlrl_model* model, sqlrl_session** out_session);
+/* Frees the session (and its pending graph); the model's weights go with its last session once it is freed. */
+SQLRL_API void sqlrl_session_free(sqlrl_session* session);
+/*
+ * Seeds the LoRA dropout masks of the session's following sqlrl_logprobs calls with keep_graph (each call
+ * advances the seed by num_layers). A trainer sets it per micro-batch so that a resumed run draws
+ * the same masks as an uninterrupted one.
+ */
+SQLRL_API int32_t sqlrl_session_set_dropout_seed(sqlrl_session* session, uint64_t seed);
+/*
+ * A function told each step of the session's following sqlrl_generate calls, for serving tokens as they come (null:
+ * none, the default). callback is an `int32_t (*)(void* context, int32_t step, const int32_t* tokens, int32_t rows)`,
+ * called on the generating thread after step `step` with tokens[r] the token row r drew (rows in the output's
+ * order), or -1 for a row that had already stopped. Returning nonzero ends the generation after that step: the
+ * outputs then hold the steps so far. It costs a device-to-host copy per step; it must not call into libsqlrl.
+ */
+SQLRL_API int32_t sqlrl_session_set_step_callback(sqlrl_session* session, void* callback, void* context);
 
 /* ---- forward ---- */
 
@@ -271,19 +294,20 @@ SQLRL_API int32_t sqlrl_forward_logits(sqlrl_model* model, const int32_t* tokens
 /*
  * Log-probs of the completion tokens (positions prompt_lens[i] .. seq_lens[i]-1 of each sequence),
  * packed into out_logprobs[sum(seq_lens - prompt_lens)], computed through a chunked vocabulary
- * projection. temperature divides the logits (1.0 = none). With keep_graph = 1 the model keeps
- * what sqlrl_backward needs (one pending graph at a time: a new keep_graph call replaces it; calls
+ * projection. temperature divides the logits (1.0 = none). With keep_graph = 1 the session keeps
+ * what sqlrl_backward needs (one pending graph per session: a new keep_graph call replaces it; calls
  * without keep_graph leave it alone). keep_graph = 1 requires adapters attached, enabled and
  * use_adapters = 1; LoRA dropout applies only then. 1 <= prompt_lens[i] < seq_lens[i].
  */
-SQLRL_API int32_t sqlrl_logprobs(sqlrl_model* model, const int32_t* tokens, const int32_t* seq_lens,
+SQLRL_API int32_t sqlrl_logprobs(sqlrl_session* session, const int32_t* tokens, const int32_t* seq_lens,
                                  const int32_t* prompt_lens, int32_t n_seqs, int32_t use_adapters,
                                  double temperature, int32_t keep_graph, float* out_logprobs);
 /*
- * Backpropagates d loss / d logprob (same packing as out_logprobs of the pending sqlrl_logprobs)
- * into the LoRA gradients (accumulating), then drops the pending graph.
+ * Backpropagates d loss / d logprob (same packing as out_logprobs of the session's pending sqlrl_logprobs)
+ * into the model's LoRA gradients (accumulating), then drops the pending graph. SQLRL_ERR_STATE when the
+ * adapters were attached again since that sqlrl_logprobs.
  */
-SQLRL_API int32_t sqlrl_backward(sqlrl_model* model, const float* grad_logprobs, int64_t n);
+SQLRL_API int32_t sqlrl_backward(sqlrl_session* session, const float* grad_logprobs, int64_t n);
 
 /* ---- generation ---- */
 
@@ -316,7 +340,7 @@ SQLRL_API void sqlrl_generate_params_init(sqlrl_generate_params* params);
  *   temperature-scaled distribution, before top-k/top-p; greedy: temperature 1), out_lengths[r].
  *   Entries past out_lengths[r] are 0. The same seed and inputs give the same tokens.
  */
-SQLRL_API int32_t sqlrl_generate(sqlrl_model* model, const int32_t* prompt_tokens, const int32_t* prompt_lens,
+SQLRL_API int32_t sqlrl_generate(sqlrl_session* session, const int32_t* prompt_tokens, const int32_t* prompt_lens,
                                  int32_t n_prompts, const sqlrl_generate_params* params, int32_t* out_tokens,
                                  float* out_logprobs, int32_t* out_lengths);
 
@@ -341,12 +365,6 @@ SQLRL_API int32_t sqlrl_lora_info(sqlrl_model* model, int32_t index, char* name_
 SQLRL_API int32_t sqlrl_lora_read(sqlrl_model* model, int32_t index, int32_t which, float* out, int64_t n);
 SQLRL_API int32_t sqlrl_lora_write(sqlrl_model* model, int32_t index, int32_t which, const float* values, int64_t n);
 SQLRL_API int32_t sqlrl_zero_grad(sqlrl_model* model);
-/*
- * Seeds the LoRA dropout masks of the following sqlrl_logprobs calls with keep_graph (each call
- * advances the seed by num_layers). A trainer sets it per micro-batch so that a resumed run draws
- * the same masks as an uninterrupted one.
- */
-SQLRL_API int32_t sqlrl_lora_set_dropout_seed(sqlrl_model* model, uint64_t seed);
 /*
  * Clips the global gradient L2 norm to max_grad_norm (<= 0: no clipping), then one AdamW step
  * (decoupled weight decay) on every LoRA tensor. step is the 1-based step for bias correction.

@@ -6,17 +6,35 @@
 
 namespace sqlrl {
 
-Model& model_of(sqlrl_model* handle) {
+std::shared_ptr<Model> shared_model_of(sqlrl_model* handle) {
   check_arg(handle != nullptr, "model is null");
   auto* model_handle = reinterpret_cast<ModelHandle*>(handle);
   check_arg(model_handle->tag == ModelHandle::kTag, "model is not a handle from sqlrl_model_create (or was freed)");
   return model_handle->model;
 }
 
+Model& model_of(sqlrl_model* handle) { return *shared_model_of(handle); }
+
 Model& ready_model_of(sqlrl_model* handle) {
   Model& model = model_of(handle);
   if (!model.finalized) throw BadState("the model is not finalized: call sqlrl_model_finalize after setting weights");
   return model;
+}
+
+Session& session_of(sqlrl_session* handle) {
+  check_arg(handle != nullptr, "session is null");
+  auto* session_handle = reinterpret_cast<SessionHandle*>(handle);
+  check_arg(session_handle->tag == SessionHandle::kTag,
+            "session is not a handle from sqlrl_session_create (or was freed)");
+  return session_handle->session;
+}
+
+Session& ready_session_of(sqlrl_session* handle) {
+  Session& session = session_of(handle);
+  if (!session.model->finalized) {
+    throw BadState("the session's model is not finalized: call sqlrl_model_finalize after setting weights");
+  }
+  return session;
 }
 
 PaddedBatch pad_packed(const Model& model, const int32_t* tokens, const int32_t* lengths, int32_t count,

@@ -2,6 +2,7 @@
 #pragma once
 #include <ATen/ATen.h>
 
+#include <memory>
 #include <vector>
 
 #include "model.h"
@@ -9,17 +10,30 @@
 
 namespace sqlrl {
 
-// A heap model behind the sqlrl_model* handle, tagged so that a stray pointer is reported, not used.
+// A heap model behind the sqlrl_model* handle, tagged so that a stray pointer is reported, not used. Shared with
+// the model's sessions, which may outlive the handle.
 struct ModelHandle {
   static constexpr uint64_t kTag = 0x73716c726c6d646cULL;  // "sqlrlmdl"
   uint64_t tag = kTag;
-  Model model;
+  std::shared_ptr<Model> model = std::make_shared<Model>();
+};
+
+// A session behind the sqlrl_session* handle, tagged likewise.
+struct SessionHandle {
+  static constexpr uint64_t kTag = 0x73716c726c736573ULL;  // "sqlrlses"
+  uint64_t tag = kTag;
+  Session session;
 };
 
 // The model behind a handle; throws InvalidArgument for null or foreign pointers.
 Model& model_of(sqlrl_model* handle);
 // The same, and the model must be finalized.
 Model& ready_model_of(sqlrl_model* handle);
+std::shared_ptr<Model> shared_model_of(sqlrl_model* handle);
+// The session behind a handle; throws InvalidArgument for null or foreign pointers.
+Session& session_of(sqlrl_session* handle);
+// The same, and its model must be finalized.
+Session& ready_session_of(sqlrl_session* handle);
 
 // Packed sequences, validated and right-padded with token 0 into [n, longest] int64 on the model's device.
 struct PaddedBatch {

@@ -56,7 +56,7 @@ extern "C" int32_t sqlrl_lora_attach(sqlrl_model* model, int32_t rank, double al
     settings.dropout = dropout;
     settings.dtype = dtype == SQLRL_DTYPE_BF16 ? at::kBFloat16 : at::kFloat;
     settings.seed = seed;
-    m.pending.reset();  // a pending graph refers to the adapters being replaced
+    ++m.adapters_generation;  // sessions' pending graphs refer to the adapters being replaced
     m.lora.reset();
     m.lora.emplace(m.config, settings, m.device);
   });
@@ -114,14 +114,6 @@ extern "C" int32_t sqlrl_lora_write(sqlrl_model* model, int32_t index, int32_t w
 
 extern "C" int32_t sqlrl_zero_grad(sqlrl_model* model) {
   return guarded([&] { zero_grad(adapters_of(model_of(model))); });
-}
-
-extern "C" int32_t sqlrl_lora_set_dropout_seed(sqlrl_model* model, uint64_t seed) {
-  return guarded([&] {
-    Model& m = model_of(model);
-    adapters_of(m);  // the seed only means something with adapters attached
-    m.next_dropout_seed = seed;
-  });
 }
 
 extern "C" int32_t sqlrl_adamw_step(sqlrl_model* model, double lr, double beta1, double beta2, double eps,

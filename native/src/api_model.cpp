@@ -47,7 +47,7 @@ extern "C" int32_t sqlrl_model_create(const sqlrl_model_params* params, sqlrl_mo
       throw Unsupported("SQLRL_DEVICE_CUDA requested, but this libsqlrl was built without CUDA or sees no CUDA device");
     }
     auto handle = std::make_unique<ModelHandle>();
-    Model& model = handle->model;
+    Model& model = *handle->model;
     model.config = config;
     model.device = device == SQLRL_DEVICE_CUDA ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
     // CPU computes in fp32 (bf16 / NF4 weights are upcast at use); CUDA in bf16 unless weights are fp32.
@@ -138,7 +138,7 @@ extern "C" void sqlrl_model_free(sqlrl_model* model) {
     model_of(model);  // refuses foreign pointers instead of deleting them
     auto* handle = reinterpret_cast<ModelHandle*>(model);
     handle->tag = 0;
-    delete handle;
+    delete handle;  // the weights stay while a session holds them
   });
 }
 
@@ -151,14 +151,6 @@ extern "C" int32_t sqlrl_model_set_dense_sampling(sqlrl_model* model, int32_t en
     check_arg(enabled >= SQLRL_DENSE_SAMPLING_OFF && enabled <= SQLRL_DENSE_SAMPLING_AUTO,
               "dense sampling must be SQLRL_DENSE_SAMPLING_OFF, _ON or _AUTO, got " + std::to_string(enabled));
     model_of(model).dense_sampling = enabled;
-  });
-}
-
-extern "C" int32_t sqlrl_model_set_step_callback(sqlrl_model* model, void* callback, void* context) {
-  return guarded([&] {
-    Model& m = model_of(model);
-    m.step_callback = reinterpret_cast<int32_t (*)(void*, int32_t, const int32_t*, int32_t)>(callback);
-    m.step_context = context;
   });
 }
 

@@ -26,11 +26,12 @@ extern "C" int32_t sqlrl_forward_logits(sqlrl_model* model, const int32_t* token
   });
 }
 
-extern "C" int32_t sqlrl_logprobs(sqlrl_model* model, const int32_t* tokens, const int32_t* seq_lens,
+extern "C" int32_t sqlrl_logprobs(sqlrl_session* session, const int32_t* tokens, const int32_t* seq_lens,
                                   const int32_t* prompt_lens, int32_t n_seqs, int32_t use_adapters,
                                   double temperature, int32_t keep_graph, float* out_logprobs) {
   return guarded([&] {
-    Model& m = ready_model_of(model);
+    Session& s = ready_session_of(session);
+    Model& m = *s.model;
     PaddedBatch batch = pad_packed(m, tokens, seq_lens, n_seqs, "sequence");
     check_not_null(prompt_lens, "prompt_lens");
     check_not_null(out_logprobs, "out_logprobs");
@@ -45,22 +46,25 @@ extern "C" int32_t sqlrl_logprobs(sqlrl_model* model, const int32_t* tokens, con
     check_arg(std::isfinite(temperature) && temperature > 0,
               "temperature must be a finite number > 0, got " + std::to_string(temperature));
     at::Tensor logprobs =
-        completion_logprobs(m, batch.tokens, batch.lengths, prompts, use_adapters != 0, temperature, keep_graph != 0);
+        completion_logprobs(s, batch.tokens, batch.lengths, prompts, use_adapters != 0, temperature, keep_graph != 0);
     at::Tensor host = logprobs.to(at::kCPU).contiguous();
     std::memcpy(out_logprobs, host.data_ptr<float>(), host.numel() * sizeof(float));
   });
 }
 
-extern "C" int32_t sqlrl_backward(sqlrl_model* model, const float* grad_logprobs, int64_t n) {
+extern "C" int32_t sqlrl_backward(sqlrl_session* session, const float* grad_logprobs, int64_t n) {
   return guarded([&] {
-    Model& m = ready_model_of(model);
-    if (!m.pending) throw BadState("no pending graph: call sqlrl_logprobs with keep_graph = 1 before sqlrl_backward");
+    Session& s = ready_session_of(session);
+    if (!s.pending) {
+      throw BadState("no pending graph: call sqlrl_logprobs with keep_graph = 1 on this session before sqlrl_backward");
+    }
     check_not_null(grad_logprobs, "grad_logprobs");
-    int64_t expected = m.pending->targets.numel();
+    int64_t expected = s.pending->targets.numel();
     check_arg(n == expected, "grad_logprobs has " + std::to_string(n) + " values but the pending log-probs have " +
                                  std::to_string(expected));
-    at::Tensor grads = at::from_blob(const_cast<float*>(grad_logprobs), {n}, at::kFloat).to(m.device, true, true);
-    backward_pending(m, grads);
+    at::Tensor grads =
+        at::from_blob(const_cast<float*>(grad_logprobs), {n}, at::kFloat).to(s.model->device, true, true);
+    backward_pending(s, grads);
   });
 }
 
@@ -74,11 +78,12 @@ extern "C" void sqlrl_generate_params_init(sqlrl_generate_params* params) {
   params->use_adapters = 1;
 }
 
-extern "C" int32_t sqlrl_generate(sqlrl_model* model, const int32_t* prompt_tokens, const int32_t* prompt_lens,
+extern "C" int32_t sqlrl_generate(sqlrl_session* session, const int32_t* prompt_tokens, const int32_t* prompt_lens,
                                   int32_t n_prompts, const sqlrl_generate_params* params, int32_t* out_tokens,
                                   float* out_logprobs, int32_t* out_lengths) {
   return guarded([&] {
-    Model& m = ready_model_of(model);
+    Session& s = ready_session_of(session);
+    Model& m = *s.model;
     PaddedBatch batch = pad_packed(m, prompt_tokens, prompt_lens, n_prompts, "prompt");
     check_not_null(params, "params");
     const sqlrl_generate_params& p = *params;
@@ -107,6 +112,8 @@ extern "C" int32_t sqlrl_generate(sqlrl_model* model, const int32_t* prompt_toke
       settings.stop_ids.push_back(p.stop_ids[i]);
     }
     settings.use_adapters = p.use_adapters != 0;
+    settings.step_callback = s.step_callback;
+    settings.step_context = s.step_context;
     check_not_null(out_tokens, "out_tokens");
     check_not_null(out_logprobs, "out_logprobs");
     check_not_null(out_lengths, "out_lengths");

@@ -194,7 +194,7 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   for (int64_t step = 0; step < settings.max_new_tokens; ++step) {
     Draw next = draw(logits, settings, generator, step);
     // Told to the step callback (a server streaming tokens as they come): -1 for rows already finished.
-    at::Tensor reported = model.step_callback != nullptr ? next.tokens.masked_fill(finished, -1) : at::Tensor();
+    at::Tensor reported = settings.step_callback != nullptr ? next.tokens.masked_fill(finished, -1) : at::Tensor();
     at::Tensor active = finished.logical_not();
     out_tokens.select(1, step).copy_(next.tokens.masked_fill(finished, 0));
     out_logprobs.select(1, step).copy_(next.logprobs.masked_fill(finished, 0));
@@ -202,7 +202,7 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
     finished = finished.logical_or(at::isin(next.tokens, stop_ids));
     if (reported.defined()) {
       at::Tensor host = reported.to(at::kCPU, at::kInt).contiguous();
-      if (model.step_callback(model.step_context, static_cast<int32_t>(step), host.data_ptr<int32_t>(),
+      if (settings.step_callback(settings.step_context, static_cast<int32_t>(step), host.data_ptr<int32_t>(),
                               static_cast<int32_t>(rows)) != 0) {
         break;  // the caller ends the generation here: the outputs hold the steps so far
       }

@@ -35,9 +35,10 @@ static at::Tensor chunked_logprobs(const Model& model, const at::Tensor& rows, c
   return out;
 }
 
-at::Tensor completion_logprobs(Model& model, const at::Tensor& tokens, const std::vector<int64_t>& seq_lens,
+at::Tensor completion_logprobs(Session& session, const at::Tensor& tokens, const std::vector<int64_t>& seq_lens,
                                const std::vector<int64_t>& prompt_lens, bool use_adapters, double temperature,
                                bool keep_graph) {
+  Model& model = *session.model;
   bool adapters = model.adapters_active(use_adapters);
   if (keep_graph && !adapters) {
     throw BadState("keep_graph = 1 needs LoRA adapters: attach them (sqlrl_lora_attach), enable them and pass "
@@ -63,11 +64,12 @@ at::Tensor completion_logprobs(Model& model, const at::Tensor& tokens, const std
   ForwardMode mode{adapters, false, 0};
   if (keep_graph && model.lora->settings().dropout > 0) {
     mode.dropout = true;
-    mode.dropout_seed = model.next_dropout_seed;
-    model.next_dropout_seed += static_cast<uint64_t>(model.config.num_layers);
+    mode.dropout_seed = session.next_dropout_seed;
+    session.next_dropout_seed += static_cast<uint64_t>(model.config.num_layers);
   }
   graph->dropout = mode.dropout;
   graph->dropout_seed = mode.dropout_seed;
+  graph->adapters_generation = model.adapters_generation;
 
   at::Tensor x = embed(model, tokens);
   Positions positions = causal_positions(model, tokens.size(1));
@@ -88,13 +90,18 @@ at::Tensor completion_logprobs(Model& model, const at::Tensor& tokens, const std
   }
   if (keep_graph) {
     graph->last_hidden = x;
-    model.pending = std::move(graph);
+    session.pending = std::move(graph);
   }
   return logprobs;
 }
 
-void backward_pending(Model& model, const at::Tensor& grad_logprobs) {
-  std::unique_ptr<PendingGraph> graph = std::move(model.pending);  // dropped however this ends
+void backward_pending(Session& session, const at::Tensor& grad_logprobs) {
+  std::unique_ptr<PendingGraph> graph = std::move(session.pending);  // dropped however this ends
+  Model& model = *session.model;
+  if (graph->adapters_generation != model.adapters_generation) {
+    throw BadState("the LoRA adapters were attached again since this session's sqlrl_logprobs: its graph refers to "
+                   "the replaced ones; call sqlrl_logprobs again");
+  }
   c10::AutoGradMode grad_mode(true);
   // The vocabulary projection is recomputed chunk by chunk into d loss / d rows, then through the
   // final norm into d loss / d (last decoder layer's output).

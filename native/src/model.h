@@ -40,6 +40,7 @@ struct PendingGraph {
   bool checkpointed = false;
   bool dropout = false;
   uint64_t dropout_seed = 0;
+  uint64_t adapters_generation = 0;      // Model::adapters_generation when it was made
   std::vector<at::Tensor> layer_inputs;  // checkpointed: each decoder layer's input, detached
   at::Tensor last_hidden;               // the last decoder layer's output (with its graph when not checkpointed)
   int64_t batch = 0;
@@ -65,18 +66,28 @@ struct Model {
 
   std::optional<LoraAdapters> lora;
   bool lora_enabled = true;
+  // Advanced by each sqlrl_lora_attach, so that a session's pending graph over replaced adapters is refused.
+  uint64_t adapters_generation = 0;
 
   bool checkpointing = true;
   int32_t dense_sampling = 0;  // SQLRL_DENSE_SAMPLING_*, sqlrl_model_set_dense_sampling
   bool cuda_graphs = false;     // sqlrl_model_set_cuda_graphs
-  // sqlrl_model_set_step_callback: told each step's tokens during generate; nonzero ends the generation.
-  int32_t (*step_callback)(void* context, int32_t step, const int32_t* tokens, int32_t rows) = nullptr;
-  void* step_context = nullptr;
   int64_t logprob_chunk = 256;
-  uint64_t next_dropout_seed = 0x5eed;
-  std::unique_ptr<PendingGraph> pending;
 
   bool adapters_active(bool requested) const { return requested && lora.has_value() && lora_enabled; }
+};
+
+// sqlrl_session_set_step_callback: told each step's tokens during generate; nonzero ends the generation.
+using StepCallback = int32_t (*)(void* context, int32_t step, const int32_t* tokens, int32_t rows);
+
+// What one user of a model carries from call to call (sqlrl_session): kept apart from the model, which a trainer,
+// an evaluator and a server may share. Holds its model alive.
+struct Session {
+  std::shared_ptr<Model> model;
+  std::unique_ptr<PendingGraph> pending;  // between sqlrl_logprobs(keep_graph) and sqlrl_backward
+  uint64_t next_dropout_seed = 0x5eed;
+  StepCallback step_callback = nullptr;
+  void* step_context = nullptr;
 };
 
 // ---- weights (model_weights.cpp) ----
@@ -133,10 +144,11 @@ at::Tensor vocab_logits(const Model& model, const at::Tensor& rows);
 at::Tensor forward_hidden(const Model& model, const at::Tensor& tokens, const ForwardMode& mode);
 
 // ---- log-probs and their backward (logprobs.cpp) ----
-at::Tensor completion_logprobs(Model& model, const at::Tensor& tokens, const std::vector<int64_t>& seq_lens,
+// keep_graph: the session's pending graph becomes this call's; dropout draws from its seed.
+at::Tensor completion_logprobs(Session& session, const at::Tensor& tokens, const std::vector<int64_t>& seq_lens,
                                const std::vector<int64_t>& prompt_lens, bool use_adapters, double temperature,
                                bool keep_graph);
-void backward_pending(Model& model, const at::Tensor& grad_logprobs);
+void backward_pending(Session& session, const at::Tensor& grad_logprobs);
 
 // ---- generation (generate.cpp) ----
 struct SamplingSettings {
@@ -149,6 +161,8 @@ struct SamplingSettings {
   uint64_t seed = 0;
   std::vector<int64_t> stop_ids;
   bool use_adapters = true;
+  StepCallback step_callback = nullptr;  // the session's (see Session)
+  void* step_context = nullptr;
 };
 struct Generation {
   at::Tensor tokens;    // int32 [rows, max_new_tokens] (0 past a row's length)

@@ -41,7 +41,7 @@ Generated generate(const TinyModel& model, const Packed& prompts, const Request&
   params.stop_ids = r.stop_ids.data();
   params.n_stop_ids = static_cast<int32_t>(r.stop_ids.size());
   params.use_adapters = r.adapters ? 1 : 0;
-  CHECK_OK(sqlrl_generate(model.handle(), prompts.tokens.data(), prompts.lengths.data(), prompts.count(), &params,
+  CHECK_OK(sqlrl_generate(model.session(), prompts.tokens.data(), prompts.lengths.data(), prompts.count(), &params,
                           out.tokens.data(), out.logprobs.data(), out.lengths.data()));
   return out;
 }
@@ -325,7 +325,7 @@ TEST(step_callback_reports_each_step_and_can_end_the_generation) {
   request.stop_ids = {plain.tokens[2]};  // row 0 stops at its third token
   Generated stopped = generate(model, prompts, request);
   StepLog log;
-  CHECK_OK(sqlrl_model_set_step_callback(model.handle(), reinterpret_cast<void*>(&log_step), &log));
+  CHECK_OK(sqlrl_session_set_step_callback(model.session(), reinterpret_cast<void*>(&log_step), &log));
   Generated reported = generate(model, prompts, request);
   CHECK(reported.tokens == stopped.tokens && reported.lengths == stopped.lengths);
   CHECK(log.steps.size() == static_cast<size_t>(request.max_new));
@@ -337,11 +337,11 @@ TEST(step_callback_reports_each_step_and_can_end_the_generation) {
   }
   StepLog early;
   early.stop_after = 2;
-  CHECK_OK(sqlrl_model_set_step_callback(model.handle(), reinterpret_cast<void*>(&log_step), &early));
+  CHECK_OK(sqlrl_session_set_step_callback(model.session(), reinterpret_cast<void*>(&log_step), &early));
   request.stop_ids.clear();
   Generated cut = generate(model, prompts, request);
   CHECK(early.steps.size() == 3);
   for (size_t row = 0; row < 4; ++row) CHECK(cut.lengths[row] == 3);
-  CHECK_OK(sqlrl_model_set_step_callback(model.handle(), nullptr, nullptr));
+  CHECK_OK(sqlrl_session_set_step_callback(model.session(), nullptr, nullptr));
   CHECK(generate(model, prompts, request).tokens == plain.tokens);
 }

@@ -81,6 +81,16 @@ inline std::string where(const char* file, int line) {
     CHECK_MSG(check_status == SQLRL_OK, #call " returned " << check_status << ": " << sqlrl_last_error()); \
   } while (0)
 
+// A call that must fail with `status` and a message containing `fragment`.
+#define CHECK_FAILS(call, status, fragment)                                                            \
+  do {                                                                                                 \
+    int32_t check_status = (call);                                                                     \
+    std::string check_message = sqlrl_last_error();                                                    \
+    CHECK_MSG(check_status == (status), #call " returned " << check_status << " (" << check_message << ")"); \
+    CHECK_MSG(check_message.find(fragment) != std::string::npos,                                       \
+              "message '" << check_message << "' lacks '" << fragment << "'");                        \
+  } while (0)
+
 #define CHECK_NEAR(actual, expected, tolerance)                                                         \
   do {                                                                                                  \
     double check_actual = (actual), check_expected = (expected);                                        \

@@ -37,7 +37,7 @@ struct TrainingBatch {
 
 void backward(TinyModel& model, const TrainingBatch& data, const std::vector<float>& grads, double temperature = 1.0) {
   model.logprobs(data.batch, data.prompts, true, temperature, true);
-  CHECK_OK(sqlrl_backward(model.handle(), grads.data(), static_cast<int64_t>(grads.size())));
+  CHECK_OK(sqlrl_backward(model.session(), grads.data(), static_cast<int64_t>(grads.size())));
 }
 
 std::vector<std::vector<float>> all_grads(const TinyModel& model) {
@@ -153,7 +153,7 @@ TEST(checkpointing_on_and_off_give_the_same_gradients_with_dropout) {
     model.attach_lora(4, 8.0, kAllTargets, 0.2);
     model.randomize_lora_b(4);
     logprobs.push_back(model.logprobs(data.batch, data.prompts, true, 1.0, true));
-    CHECK_OK(sqlrl_backward(model.handle(), upstream.data(), static_cast<int64_t>(upstream.size())));
+    CHECK_OK(sqlrl_backward(model.session(), upstream.data(), static_cast<int64_t>(upstream.size())));
     results.push_back(all_grads(model));
   }
   CHECK(max_abs_difference(logprobs[0], logprobs[1]) < 1e-6);
@@ -269,7 +269,7 @@ TEST(a_few_training_steps_raise_the_log_prob_of_a_completion) {
     CHECK_OK(sqlrl_zero_grad(model.handle()));
     std::vector<float> logprobs = model.logprobs(data.batch, data.prompts, true, 1.0, true);
     std::vector<float> upstream(logprobs.size(), -1.0f / static_cast<float>(logprobs.size()));  // loss = -mean
-    CHECK_OK(sqlrl_backward(model.handle(), upstream.data(), static_cast<int64_t>(upstream.size())));
+    CHECK_OK(sqlrl_backward(model.session(), upstream.data(), static_cast<int64_t>(upstream.size())));
     double norm = 0;
     CHECK_OK(sqlrl_adamw_step(model.handle(), 0.02, 0.9, 0.999, 1e-8, 0.0, 1.0, step, &norm));
   }

@@ -7,16 +7,6 @@
 
 using namespace sqlrl_test;
 
-// A call that must fail with `status` and a message containing `fragment`.
-#define CHECK_FAILS(call, status, fragment)                                                            \
-  do {                                                                                                 \
-    int32_t check_status = (call);                                                                     \
-    std::string check_message = sqlrl_last_error();                                                    \
-    CHECK_MSG(check_status == (status), #call " returned " << check_status << " (" << check_message << ")"); \
-    CHECK_MSG(check_message.find(fragment) != std::string::npos,                                       \
-              "message '" << check_message << "' lacks '" << fragment << "'");                        \
-  } while (0)
-
 namespace {
 sqlrl_model* empty_model(int32_t arch = SQLRL_ARCH_QWEN2, int32_t tie = 1) {
   sqlrl_model* handle = nullptr;
@@ -173,15 +163,15 @@ TEST(packed_sequence_inputs_are_checked) {
   CHECK_FAILS(sqlrl_forward_logits(m, negative, lengths, 2, 0, logits.data()), SQLRL_ERR_INVALID_ARGUMENT,
               "token id -3 at sequence 0, position 0");
   int32_t whole_prompt[2] = {1, 3};
-  CHECK_FAILS(sqlrl_logprobs(m, tokens, lengths, whole_prompt, 2, 0, 1.0, 0, logprobs.data()),
+  CHECK_FAILS(sqlrl_logprobs(model.session(), tokens, lengths, whole_prompt, 2, 0, 1.0, 0, logprobs.data()),
               SQLRL_ERR_INVALID_ARGUMENT, "sequence 1: prompt_len 3");
   int32_t no_prompt[2] = {0, 1};
-  CHECK_FAILS(sqlrl_logprobs(m, tokens, lengths, no_prompt, 2, 0, 1.0, 0, logprobs.data()),
+  CHECK_FAILS(sqlrl_logprobs(model.session(), tokens, lengths, no_prompt, 2, 0, 1.0, 0, logprobs.data()),
               SQLRL_ERR_INVALID_ARGUMENT, "sequence 0: prompt_len 0");
   int32_t prompts[2] = {1, 1};
-  CHECK_FAILS(sqlrl_logprobs(m, tokens, lengths, prompts, 2, 0, 0.0, 0, logprobs.data()), SQLRL_ERR_INVALID_ARGUMENT,
+  CHECK_FAILS(sqlrl_logprobs(model.session(), tokens, lengths, prompts, 2, 0, 0.0, 0, logprobs.data()), SQLRL_ERR_INVALID_ARGUMENT,
               "temperature");
-  CHECK_FAILS(sqlrl_logprobs(m, tokens, lengths, prompts, 2, 0, 1.0, 1, logprobs.data()), SQLRL_ERR_STATE,
+  CHECK_FAILS(sqlrl_logprobs(model.session(), tokens, lengths, prompts, 2, 0, 1.0, 1, logprobs.data()), SQLRL_ERR_STATE,
               "keep_graph = 1 needs LoRA adapters");
 }
 
@@ -189,19 +179,18 @@ TEST(backward_needs_a_pending_graph_of_the_same_length) {
   TinyModel model(TinySpec{});
   model.attach_lora(2, 4.0, 127);
   std::vector<float> grads(3, 1.0f);
-  CHECK_FAILS(sqlrl_backward(model.handle(), grads.data(), 3), SQLRL_ERR_STATE, "no pending graph");
+  CHECK_FAILS(sqlrl_backward(model.session(), grads.data(), 3), SQLRL_ERR_STATE, "no pending graph");
   Packed batch = Packed::of({{1, 2, 3, 4}});
   model.logprobs(batch, {1}, true, 1.0, true);  // 3 completion tokens
-  CHECK_FAILS(sqlrl_backward(model.handle(), grads.data(), 2), SQLRL_ERR_INVALID_ARGUMENT,
+  CHECK_FAILS(sqlrl_backward(model.session(), grads.data(), 2), SQLRL_ERR_INVALID_ARGUMENT,
               "grad_logprobs has 2 values but the pending log-probs have 3");
-  CHECK_FAILS(sqlrl_backward(model.handle(), nullptr, 3), SQLRL_ERR_INVALID_ARGUMENT, "null");
-  CHECK_OK(sqlrl_backward(model.handle(), grads.data(), 3));
-  CHECK_FAILS(sqlrl_backward(model.handle(), grads.data(), 3), SQLRL_ERR_STATE, "no pending graph");
+  CHECK_FAILS(sqlrl_backward(model.session(), nullptr, 3), SQLRL_ERR_INVALID_ARGUMENT, "null");
+  CHECK_OK(sqlrl_backward(model.session(), grads.data(), 3));
+  CHECK_FAILS(sqlrl_backward(model.session(), grads.data(), 3), SQLRL_ERR_STATE, "no pending graph");
 }
 
 TEST(generate_checks_its_settings) {
   TinyModel model(TinySpec{});
-  sqlrl_model* m = model.handle();
   int32_t prompt[3] = {1, 2, 3}, lengths[1] = {3}, out_tokens[8], out_lengths[2];
   float out_logprobs[8];
   auto run = [&](int32_t samples, int32_t max_new, int32_t greedy, double temperature, int32_t top_k, double top_p,
@@ -216,7 +205,7 @@ TEST(generate_checks_its_settings) {
     params.top_p = top_p;
     params.stop_ids = stops;
     params.n_stop_ids = n_stops;
-    return sqlrl_generate(m, prompt, lengths, 1, &params, out_tokens, out_logprobs, out_lengths);
+    return sqlrl_generate(model.session(), prompt, lengths, 1, &params, out_tokens, out_logprobs, out_lengths);
   };
   CHECK_FAILS(run(0, 4, 1, 1.0, 0, 1.0, nullptr, 0), SQLRL_ERR_INVALID_ARGUMENT, "num_samples");
   CHECK_FAILS(run(1, 0, 1, 1.0, 0, 1.0, nullptr, 0), SQLRL_ERR_INVALID_ARGUMENT, "max_new_tokens");
@@ -227,7 +216,7 @@ TEST(generate_checks_its_settings) {
   CHECK_FAILS(run(1, 4, 1, 1.0, 0, 1.0, bad_stop, 1), SQLRL_ERR_INVALID_ARGUMENT, "stop id 500 at index 0");
   CHECK_FAILS(run(1, 4, 1, 1.0, 0, 1.0, nullptr, 1), SQLRL_ERR_INVALID_ARGUMENT, "stop_ids is null");
   CHECK_OK(run(2, 4, 1, 1.0, 0, 1.0, nullptr, 0));
-  CHECK_FAILS(sqlrl_generate(m, prompt, lengths, 1, nullptr, out_tokens, out_logprobs, out_lengths),
+  CHECK_FAILS(sqlrl_generate(model.session(), prompt, lengths, 1, nullptr, out_tokens, out_logprobs, out_lengths),
               SQLRL_ERR_INVALID_ARGUMENT, "params is null");
 }
 

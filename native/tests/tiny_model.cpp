@@ -82,9 +82,13 @@ TinyModel::TinyModel(const TinySpec& spec, const std::vector<NamedTensor>& weigh
                                     tensor.shape.data(), static_cast<int32_t>(tensor.shape.size())));
   }
   CHECK_OK(sqlrl_model_finalize(handle_));
+  CHECK_OK(sqlrl_session_create(handle_, &session_));
 }
 
-TinyModel::~TinyModel() { sqlrl_model_free(handle_); }
+TinyModel::~TinyModel() {
+  sqlrl_session_free(session_);
+  sqlrl_model_free(handle_);
+}
 
 std::vector<float> TinyModel::logits(const Packed& batch, bool adapters) const {
   std::vector<float> out(batch.tokens.size() * spec_.vocab);
@@ -98,7 +102,7 @@ std::vector<float> TinyModel::logprobs(const Packed& batch, const std::vector<in
   size_t completion = 0;
   for (size_t i = 0; i < prompt_lens.size(); ++i) completion += batch.lengths[i] - prompt_lens[i];
   std::vector<float> out(completion);
-  CHECK_OK(sqlrl_logprobs(handle_, batch.tokens.data(), batch.lengths.data(), prompt_lens.data(), batch.count(),
+  CHECK_OK(sqlrl_logprobs(session_, batch.tokens.data(), batch.lengths.data(), prompt_lens.data(), batch.count(),
                           adapters ? 1 : 0, temperature, keep_graph ? 1 : 0, out.data()));
   return out;
 }

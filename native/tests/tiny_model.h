@@ -50,6 +50,8 @@ class TinyModel {
   TinyModel& operator=(const TinyModel&) = delete;
 
   sqlrl_model* handle() const { return handle_; }
+  // A session made with the model: the tests' default user of it.
+  sqlrl_session* session() const { return session_; }
   const TinySpec& spec() const { return spec_; }
 
   // [total_tokens * vocab]
@@ -66,6 +68,7 @@ class TinyModel {
  private:
   TinySpec spec_;
   sqlrl_model* handle_ = nullptr;
+  sqlrl_session* session_ = nullptr;
 };
 
 double max_abs_difference(const std::vector<float>& a, const std::vector<float>& b);

@@ -23,6 +23,8 @@ public final class NativeModel implements AutoCloseable {
     private final ModelConfig config;
     private final WeightMode weightMode;
     private MemorySegment handle;
+    // The model's own session: the one its logprobs / backward / generate run on.
+    private final ModelSession session;
     private List<LoraTensor> loraTensors = List.of();
 
     /** A LoRA tensor as the native model names it (Hugging Face module path + lora_A/lora_B). */
@@ -88,6 +90,7 @@ public final class NativeModel implements AutoCloseable {
         this.config = config;
         this.weightMode = weightMode;
         this.handle = handle;
+        this.session = ModelSession.open(this, handle);
     }
 
     public ModelConfig config() {
@@ -158,10 +161,10 @@ public final class NativeModel implements AutoCloseable {
     /** Logits at every position of each sequence: result[i] is [len_i * vocab], row-major. */
     public float[][] logits(int[][] sequences, boolean useAdapters) {
         try (Arena arena = Arena.ofConfined()) {
-            Packed p = Packed.of(arena, sequences);
+            PackedSequences p = PackedSequences.of(arena, sequences);
             long vocab = config.vocabSize();
-            MemorySegment out = arena.allocate(JAVA_FLOAT, p.total * vocab);
-            call("sqlrl_forward_logits", SqlrlNative.forwardLogits(live(), p.tokens, p.lens, sequences.length,
+            MemorySegment out = arena.allocate(JAVA_FLOAT, p.total() * vocab);
+            call("sqlrl_forward_logits", SqlrlNative.forwardLogits(live(), p.tokens(), p.lens(), sequences.length,
                     useAdapters ? 1 : 0, out));
             float[][] result = new float[sequences.length][];
             long offset = 0;
@@ -174,105 +177,36 @@ public final class NativeModel implements AutoCloseable {
     }
 
     /**
-     * Log-probs of each sequence's completion tokens (positions promptLens[i]..end). With keepGraph
-     * the model keeps what {@link #backward} needs.
+     * Log-probs of each sequence's completion tokens (positions promptLens[i]..end), on this model's own session. With
+     * keepGraph the session keeps what {@link #backward} needs.
      */
     public float[][] logprobs(int[][] sequences, int[] promptLens, boolean useAdapters, double temperature,
                               boolean keepGraph) {
-        if (promptLens.length != sequences.length) {
-            throw new IllegalArgumentException(sequences.length + " sequences but " + promptLens.length + " prompt lengths");
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            Packed p = Packed.of(arena, sequences);
-            long completionTokens = 0;
-            for (int i = 0; i < sequences.length; i++) completionTokens += Math.max(0, sequences[i].length - promptLens[i]);
-            MemorySegment out = arena.allocate(JAVA_FLOAT, Math.max(1, completionTokens));
-            call("sqlrl_logprobs", SqlrlNative.logprobs(live(), p.tokens, p.lens, arena.allocateFrom(JAVA_INT, promptLens),
-                    sequences.length, useAdapters ? 1 : 0, temperature, keepGraph ? 1 : 0, out));
-            float[][] result = new float[sequences.length][];
-            long offset = 0;
-            for (int i = 0; i < sequences.length; i++) {
-                int n = sequences[i].length - promptLens[i];
-                result[i] = out.asSlice(offset * 4, n * 4L).toArray(JAVA_FLOAT);
-                offset += n;
-            }
-            return result;
-        }
+        return session.logprobs(sequences, promptLens, useAdapters, temperature, keepGraph);
     }
 
     /** Backpropagates d loss / d logprob (shaped like the pending logprobs result) into the LoRA gradients. */
     public void backward(float[][] gradLogprobs) {
-        try (Arena arena = Arena.ofConfined()) {
-            long n = 0;
-            for (float[] g : gradLogprobs) n += g.length;
-            MemorySegment packed = arena.allocate(JAVA_FLOAT, Math.max(1, n));
-            long offset = 0;
-            for (float[] g : gradLogprobs) {
-                MemorySegment.copy(g, 0, packed, JAVA_FLOAT, offset * 4, g.length);
-                offset += g.length;
-            }
-            call("sqlrl_backward", SqlrlNative.backward(live(), packed, n));
-        }
+        session.backward(gradLogprobs);
     }
 
     /** Samples params.numSamples() completions per prompt; result[p * numSamples + s]. */
     public List<Completion> generate(int[][] prompts, SamplingParams params, boolean useAdapters) {
-        return generate(prompts, params, useAdapters, null);
+        return session.generate(prompts, params, useAdapters, null);
     }
 
     /** As above; `listener` (nullable) is told each step's tokens while the call runs, and may end it early. */
     public List<Completion> generate(int[][] prompts, SamplingParams params, boolean useAdapters, StepListener listener) {
-        try (Arena arena = Arena.ofConfined()) {
-            StepCallback callback = listener == null ? null : new StepCallback(listener);
-            if (callback != null) {
-                call("sqlrl_model_set_step_callback", SqlrlNative.modelSetStepCallback(live(), callback.stub(arena),
-                        MemorySegment.NULL));
-            }
-            try {
-                List<Completion> completions = generateNative(arena, prompts, params, useAdapters);
-                if (callback != null) callback.rethrow();
-                return completions;
-            } finally {
-                if (callback != null) {
-                    call("sqlrl_model_set_step_callback", SqlrlNative.modelSetStepCallback(live(), MemorySegment.NULL,
-                            MemorySegment.NULL));
-                }
-            }
-        }
+        return session.generate(prompts, params, useAdapters, listener);
     }
 
-    private List<Completion> generateNative(Arena arena, int[][] prompts, SamplingParams params, boolean useAdapters) {
-        Packed p = Packed.of(arena, prompts);
-        int rows = prompts.length * params.numSamples();
-        int maxNew = params.maxNewTokens();
-        MemorySegment tokens = arena.allocate(JAVA_INT, (long) rows * maxNew);
-        MemorySegment logprobs = arena.allocate(JAVA_FLOAT, (long) rows * maxNew);
-        MemorySegment lengths = arena.allocate(JAVA_INT, rows);
-        int[] stops = params.stopIds().stream().mapToInt(Integer::intValue).toArray();
-        MemorySegment stopSeg = stops.length == 0 ? MemorySegment.NULL : arena.allocateFrom(JAVA_INT, stops);
-        MemorySegment settings = SqlrlNative.GenerateParams.allocate(arena);
-        SqlrlNative.generateParamsInit(settings);
-        SqlrlNative.GenerateParams.numSamples(settings, params.numSamples());
-        SqlrlNative.GenerateParams.maxNewTokens(settings, maxNew);
-        SqlrlNative.GenerateParams.greedy(settings, params.greedy() ? 1 : 0);
-        SqlrlNative.GenerateParams.temperature(settings, params.temperature());
-        SqlrlNative.GenerateParams.topK(settings, params.topK());
-        SqlrlNative.GenerateParams.topP(settings, params.topP());
-        SqlrlNative.GenerateParams.seed(settings, params.seed());
-        SqlrlNative.GenerateParams.stopIds(settings, stopSeg);
-        SqlrlNative.GenerateParams.nStopIds(settings, stops.length);
-        SqlrlNative.GenerateParams.useAdapters(settings, useAdapters ? 1 : 0);
-        call("sqlrl_generate", SqlrlNative.generate(live(), p.tokens, p.lens, prompts.length, settings, tokens, logprobs,
-                lengths));
-        List<Completion> result = new ArrayList<>(rows);
-        for (int r = 0; r < rows; r++) {
-            int len = lengths.getAtIndex(JAVA_INT, r);
-            long base = (long) r * maxNew;
-            result.add(new Completion(
-                    tokens.asSlice(base * 4, len * 4L).toArray(JAVA_INT),
-                    logprobs.asSlice(base * 4, len * 4L).toArray(JAVA_FLOAT)));
-        }
-        return result;
+    /**
+     * A further session of this model (see sqlrl_session in sqlrl.h): its own pending graph, dropout seed and step
+     * listener, sharing these weights and adapters. For a second user of one model, such as a server beside a trainer;
+     * calls on the model and all its sessions must still come from one thread at a time. The caller closes it.
+     */
+    public ModelSession openSession() {
+        return ModelSession.open(this, live());
     }
 
     /** Attaches fresh adapters (A Kaiming-uniform from seed, B zero), replacing any attached. */
@@ -334,9 +268,9 @@ public final class NativeModel implements AutoCloseable {
         call("sqlrl_zero_grad", SqlrlNative.zeroGrad(live()));
     }
 
-    /** Seeds the LoRA dropout masks of the next training log-prob passes (for exact resume). */
+    /** Seeds the LoRA dropout masks of this model's own session's next training log-prob passes (for exact resume). */
     public void setDropoutSeed(long seed) {
-        call("sqlrl_lora_set_dropout_seed", SqlrlNative.loraSetDropoutSeed(live(), seed));
+        session.setDropoutSeed(seed);
     }
 
     /** Clips the gradient norm and takes one AdamW step; returns the norm before clipping. */
@@ -363,6 +297,7 @@ public final class NativeModel implements AutoCloseable {
     @Override
     public void close() {
         if (handle != null) {
+            session.close();
             SqlrlNative.modelFree(handle);
             handle = null;
         }
@@ -383,24 +318,5 @@ public final class NativeModel implements AutoCloseable {
         String message = SqlrlNative.lastError();
         if (status == SqlrlNative.ERR_INVALID_ARGUMENT) throw new InvalidNativeArgumentException(message);
         throw new NativeException(function, status, message);
-    }
-
-    /** Sequences packed back to back, as the ABI takes them. */
-    private record Packed(MemorySegment tokens, MemorySegment lens, long total) {
-        static Packed of(Arena arena, int[][] sequences) {
-            long total = 0;
-            int[] lens = new int[sequences.length];
-            for (int i = 0; i < sequences.length; i++) {
-                lens[i] = sequences[i].length;
-                total += lens[i];
-            }
-            MemorySegment tokens = arena.allocate(JAVA_INT, Math.max(1, total));
-            long offset = 0;
-            for (int[] s : sequences) {
-                MemorySegment.copy(s, 0, tokens, JAVA_INT, offset * 4, s.length);
-                offset += s.length;
-            }
-            return new Packed(tokens, arena.allocateFrom(JAVA_INT, lens), total);
-        }
     }
 }

@@ -12,7 +12,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * A {@link StepListener} as the C function sqlrl_model_set_step_callback takes. An exception escaping an upcall
+ * A {@link StepListener} as the C function sqlrl_session_set_step_callback takes. An exception escaping an upcall
  * would end the JVM, so the listener's failure is kept, the generation told to end, and the failure rethrown by
  * {@link #rethrow} once the native call has returned.
  */

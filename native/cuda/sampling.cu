@@ -279,7 +279,9 @@ __global__ void __launch_bounds__(kThreads)
     first_tie = first_kept_tie(row, vocab, stats.max, keep_key, radix);
   }
 
-  const uint32_t seed_low = static_cast<uint32_t>(seed), seed_high = static_cast<uint32_t>(seed >> 32);
+  const uint64_t key = settings.row_seeds != nullptr ? settings.row_seeds[row_index] : seed;
+  const uint32_t counter_row = settings.row_seeds != nullptr ? 0u : static_cast<uint32_t>(row_index);
+  const uint32_t seed_low = static_cast<uint32_t>(key), seed_high = static_cast<uint32_t>(key >> 32);
   Candidate best{-INFINITY, INT_MAX};
   for (int group = threadIdx.x; group < (vocab + 3) / 4; group += kThreads) {
     float values[4];
@@ -294,7 +296,7 @@ __global__ void __launch_bounds__(kThreads)
     }
     if (!any_kept) continue;
     PhiloxBlock noise = philox4x32_10(
-        PhiloxBlock{{static_cast<uint32_t>(group), static_cast<uint32_t>(row_index), static_cast<uint32_t>(step),
+        PhiloxBlock{{static_cast<uint32_t>(group), counter_row, static_cast<uint32_t>(step),
                      static_cast<uint32_t>(step >> 32)}},
         seed_low, seed_high);
 #pragma unroll

@@ -70,13 +70,17 @@ typedef struct sqlrl_cuda_sampling {
   float temperature; /* > 0 unless greedy */
   int32_t top_k;
   float top_p;       /* in (0, 1] unless greedy */
+  /* device [rows] or null: row r's noise is keyed by row_seeds[r] at counter (i / 4, 0, step) instead of by seed at
+   * (i / 4, r, step), so that a row draws the same whatever rows share its launch */
+  const uint64_t* row_seeds;
 } sqlrl_cuda_sampling;
 
 /*
  * Samples one token per row of logits[rows, vocab] (row-major, contiguous) into out_tokens[rows] and
  * out_logprobs[rows]. The draw is the Gumbel-max trick over the kept tokens, the noise of token i of
- * row r coming from Philox 4x32-10 keyed by seed at counter (i / 4, r, step): the result depends on
- * (seed, row, step) and the logits only, not on the launch shape. Each row needs a finite logit.
+ * row r coming from Philox 4x32-10 keyed by seed at counter (i / 4, r, step) (or by settings.row_seeds[r] at
+ * (i / 4, 0, step)): the result depends on (seed, row, step) and the logits only, not on the launch shape. Each row
+ * needs a finite logit.
  */
 cudaError_t sqlrl_cuda_sample_f32(const float* logits, int32_t rows, int32_t vocab, sqlrl_cuda_sampling settings,
                                   uint64_t seed, uint64_t step, int32_t* out_tokens, float* out_logprobs,

@@ -326,6 +326,11 @@ typedef struct sqlrl_generate_params {
   const int32_t* stop_ids; /* a completion ends after one of these (kept in the output); null when none (default) */
   int32_t n_stop_ids;      /* entries of stop_ids (default 0) */
   int32_t use_adapters;    /* 1: with the LoRA adapters, when attached and enabled (default 1) */
+  /* [n_prompts] or null: sample s of prompt p draws from a stream of its own, keyed by (prompt_seeds[p], s), so
+   * that a prompt's completions do not depend on the other prompts of the call, their number or their order (a
+   * data-parallel rank samples its share of a step's prompts and gets what one process gets); seed is then unused.
+   * Null: every row draws from one stream of seed (default null) */
+  const uint64_t* prompt_seeds;
 } sqlrl_generate_params;
 
 /* Fills params with the defaults above. */

@@ -112,6 +112,7 @@ extern "C" int32_t sqlrl_generate(sqlrl_session* session, const int32_t* prompt_
       settings.stop_ids.push_back(p.stop_ids[i]);
     }
     settings.use_adapters = p.use_adapters != 0;
+    if (p.prompt_seeds != nullptr) settings.prompt_seeds.assign(p.prompt_seeds, p.prompt_seeds + n_prompts);
     settings.step_callback = s.step_callback;
     settings.step_context = s.step_context;
     check_not_null(out_tokens, "out_tokens");

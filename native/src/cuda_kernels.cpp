@@ -63,7 +63,7 @@ at::Tensor nf4_gemv_bf16(const at::Tensor& x, const at::Tensor& codes, const Nf4
 }
 
 void sample(const at::Tensor& logits, bool greedy, double temperature, int64_t top_k, double top_p, uint64_t seed,
-            uint64_t step, at::Tensor* tokens, at::Tensor* logprobs) {
+            const at::Tensor& row_seeds, uint64_t step, at::Tensor* tokens, at::Tensor* logprobs) {
   c10::cuda::CUDAGuard device_guard(logits.device());
   at::Tensor rows_logits = logits.contiguous();
   int64_t rows = rows_logits.size(0), vocab = rows_logits.size(1);
@@ -74,6 +74,7 @@ void sample(const at::Tensor& logits, bool greedy, double temperature, int64_t t
   settings.temperature = static_cast<float>(temperature);
   settings.top_k = static_cast<int32_t>(top_k);
   settings.top_p = static_cast<float>(top_p);
+  settings.row_seeds = row_seeds.defined() ? reinterpret_cast<const uint64_t*>(row_seeds.data_ptr<int64_t>()) : nullptr;
   cudaStream_t stream = c10::cuda::getCurrentCUDAStream().stream();
   bool bf16 = rows_logits.scalar_type() == at::kBFloat16;
   at::Tensor values = bf16 ? rows_logits : rows_logits.to(at::kFloat);

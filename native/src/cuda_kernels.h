@@ -31,8 +31,9 @@ at::Tensor nf4_dequantize_bf16(const at::Tensor& codes, const Nf4Absmax& absmax,
 // y [m, n_out] = x [m, k] @ W^T for bf16 x where gemv_accepts(m, k), W the NF4 weight [n_out, k].
 at::Tensor nf4_gemv_bf16(const at::Tensor& x, const at::Tensor& codes, const Nf4Absmax& absmax, int64_t n_out);
 // One token per row of fp32 or bf16 logits [rows, vocab] on the device: int64 tokens and fp32 log-probs,
-// drawn with Philox keyed by (seed, row, step) (see native/cuda/sqlrl_cuda_kernels.h for the semantics).
+// drawn with Philox keyed by (seed, row, step), or by (row_seeds[row], step) when row_seeds (int64 [rows] on the
+// device) is defined (see native/cuda/sqlrl_cuda_kernels.h for the semantics).
 void sample(const at::Tensor& logits, bool greedy, double temperature, int64_t top_k, double top_p, uint64_t seed,
-            uint64_t step, at::Tensor* tokens, at::Tensor* logprobs);
+            const at::Tensor& row_seeds, uint64_t step, at::Tensor* tokens, at::Tensor* logprobs);
 
 }  // namespace sqlrl::cuda_kernels

@@ -24,12 +24,14 @@ struct Draw {
   at::Tensor logprobs;  // fp32 [rows]: under the temperature-scaled distribution, before filtering
 };
 
-Draw draw(const at::Tensor& logits, const SamplingSettings& settings, at::Generator& generator, int64_t step) {
+// row_seeds: int64 [rows] on the device when the call has prompt seeds, else undefined.
+Draw draw(const at::Tensor& logits, const SamplingSettings& settings, at::Generator& generator,
+          const at::Tensor& row_seeds, int64_t step) {
   Draw out;
   if (cuda_kernels::available() && logits.is_cuda()) {
-    // One kernel per step, no host round trip; Philox keyed by (seed, row, step).
+    // One kernel per step, no host round trip; Philox keyed by (seed, row, step) or (row seed, step).
     cuda_kernels::sample(logits, settings.greedy, settings.temperature, settings.top_k, settings.top_p, settings.seed,
-                         static_cast<uint64_t>(step), &out.tokens, &out.logprobs);
+                         row_seeds, static_cast<uint64_t>(step), &out.tokens, &out.logprobs);
     return out;
   }
   if (settings.greedy) {
@@ -38,7 +40,9 @@ Draw draw(const at::Tensor& logits, const SamplingSettings& settings, at::Genera
     return out;
   }
   at::Tensor scaled = logits / settings.temperature;
-  out.tokens = sample_filtered(scaled, settings.top_k, settings.top_p, generator);
+  out.tokens = row_seeds.defined()
+                   ? sample_keyed(scaled, settings.top_k, settings.top_p, row_seeds, static_cast<uint64_t>(step))
+                   : sample_filtered(scaled, settings.top_k, settings.top_p, generator);
   out.logprobs = at::log_softmax(scaled, -1).gather(1, out.tokens.unsqueeze(1)).squeeze(1);
   return out;
 }
@@ -96,6 +100,17 @@ class HeldDenseWeights {
   Model& model_;
 };
 }  // namespace
+
+// splitmix64's finalizer: nearby inputs give unrelated keys.
+static uint64_t mix64(uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+uint64_t row_sampling_seed(uint64_t prompt_seed, int64_t sample) {
+  return mix64(mix64(prompt_seed) + static_cast<uint64_t>(sample));
+}
 
 Generation generate(Model& model, const at::Tensor& prompts, const std::vector<int64_t>& prompt_lens,
                     const SamplingSettings& settings) {
@@ -169,6 +184,16 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   }
 
   at::Generator generator = seeded_generator(model.device, settings.seed);
+  at::Tensor row_seeds;
+  if (!settings.prompt_seeds.empty()) {
+    std::vector<int64_t> keys;
+    for (int64_t p = 0; p < prompt_count; ++p) {
+      for (int64_t s = 0; s < samples; ++s) {
+        keys.push_back(static_cast<int64_t>(row_sampling_seed(settings.prompt_seeds[p], s)));
+      }
+    }
+    row_seeds = at::tensor(keys, at::kLong).to(index_options);
+  }
   at::Tensor stop_ids = at::tensor(settings.stop_ids.empty() ? std::vector<int64_t>{-1} : settings.stop_ids, at::kLong)
                             .to(index_options);
   at::Tensor out_tokens = at::zeros({rows, settings.max_new_tokens}, index_options);
@@ -192,7 +217,7 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
 
   int64_t stop_check_interval = model.device.is_cuda() ? kCudaStopCheckInterval : 1;
   for (int64_t step = 0; step < settings.max_new_tokens; ++step) {
-    Draw next = draw(logits, settings, generator, step);
+    Draw next = draw(logits, settings, generator, row_seeds, step);
     // Told to the step callback (a server streaming tokens as they come): -1 for rows already finished.
     at::Tensor reported = settings.step_callback != nullptr ? next.tokens.masked_fill(finished, -1) : at::Tensor();
     at::Tensor active = finished.logical_not();

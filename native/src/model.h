@@ -163,7 +163,12 @@ struct SamplingSettings {
   bool use_adapters = true;
   StepCallback step_callback = nullptr;  // the session's (see Session)
   void* step_context = nullptr;
+  // Per prompt, or empty: sample s of prompt p draws from its own stream (row_sampling_seed), not the call's.
+  std::vector<uint64_t> prompt_seeds;
 };
+
+// The Philox key of sample `sample` of a prompt whose seed is prompt_seed (sqlrl_generate_params.prompt_seeds).
+uint64_t row_sampling_seed(uint64_t prompt_seed, int64_t sample);
 struct Generation {
   at::Tensor tokens;    // int32 [rows, max_new_tokens] (0 past a row's length)
   at::Tensor logprobs;  // fp32 [rows, max_new_tokens] (0 past a row's length)

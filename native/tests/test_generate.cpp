@@ -24,6 +24,7 @@ struct Request {
   uint64_t seed = 1;
   std::vector<int32_t> stop_ids;
   bool adapters = true;
+  std::vector<uint64_t> prompt_seeds;  // empty: none
 };
 
 Generated generate(const TinyModel& model, const Packed& prompts, const Request& r) {
@@ -41,6 +42,7 @@ Generated generate(const TinyModel& model, const Packed& prompts, const Request&
   params.stop_ids = r.stop_ids.data();
   params.n_stop_ids = static_cast<int32_t>(r.stop_ids.size());
   params.use_adapters = r.adapters ? 1 : 0;
+  params.prompt_seeds = r.prompt_seeds.empty() ? nullptr : r.prompt_seeds.data();
   CHECK_OK(sqlrl_generate(model.session(), prompts.tokens.data(), prompts.lengths.data(), prompts.count(), &params,
                           out.tokens.data(), out.logprobs.data(), out.lengths.data()));
   return out;
@@ -344,4 +346,35 @@ TEST(step_callback_reports_each_step_and_can_end_the_generation) {
   for (size_t row = 0; row < 4; ++row) CHECK(cut.lengths[row] == 3);
   CHECK_OK(sqlrl_session_set_step_callback(model.session(), nullptr, nullptr));
   CHECK(generate(model, prompts, request).tokens == plain.tokens);
+}
+
+// With prompt seeds, a prompt's samples do not depend on the other prompts of the call: the same prompts in another
+// order, or one alone, draw the same completions (a data-parallel rank sampling its share gets what one process gets).
+TEST(prompt_seeds_make_a_prompts_samples_independent_of_the_batch) {
+  TinyModel model(TinySpec{});
+  std::vector<std::vector<int32_t>> prompts = random_sequences(3, 2, 6, 97, 90);
+  Request request;
+  request.greedy = false;
+  request.samples = 2;
+  request.max_new = 7;
+  request.top_k = 20;
+  request.prompt_seeds = {1001, 1002, 1003};
+  Generated all = generate(model, Packed::of(prompts), request);
+  request.prompt_seeds = {1003, 1001};
+  request.seed = 99;  // unused with prompt seeds
+  Generated reordered = generate(model, Packed::of({prompts[2], prompts[0]}), request);
+  request.prompt_seeds = {1002};
+  Generated alone = generate(model, Packed::of({prompts[1]}), request);
+  auto row_of = [&](const Generated& g, int row) {
+    return std::vector<int32_t>(g.tokens.begin() + row * request.max_new, g.tokens.begin() + (row + 1) * request.max_new);
+  };
+  for (int s = 0; s < 2; ++s) {
+    CHECK_MSG(row_of(reordered, s) == row_of(all, 4 + s), "prompt 2 sample " << s);
+    CHECK_MSG(row_of(reordered, 2 + s) == row_of(all, s), "prompt 0 sample " << s);
+    CHECK_MSG(row_of(alone, s) == row_of(all, 2 + s), "prompt 1 sample " << s);
+  }
+  CHECK_MSG(row_of(all, 0) != row_of(all, 1), "two samples of one prompt should draw differently");
+  request.prompt_seeds = {2002};
+  CHECK_MSG(row_of(generate(model, Packed::of({prompts[1]}), request), 0) != row_of(alone, 0),
+            "another prompt seed should draw otherwise");
 }

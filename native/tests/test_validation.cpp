@@ -227,6 +227,7 @@ TEST(generate_params_init_fills_the_documented_defaults) {
   CHECK(params.num_samples == 1 && params.max_new_tokens == 256 && params.greedy == 0 && params.top_k == 0);
   CHECK(params.temperature == 1.0 && params.top_p == 1.0 && params.seed == 0);
   CHECK(params.stop_ids == nullptr && params.n_stop_ids == 0 && params.use_adapters == 1);
+  CHECK(params.prompt_seeds == nullptr);
   sqlrl_generate_params_init(nullptr);  // a no-op
 }
 

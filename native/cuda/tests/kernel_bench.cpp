@@ -141,11 +141,11 @@ void bench_sampling() {
     const char* name;
     sqlrl_cuda_sampling settings;
   };
-  const Setting settings[] = {{"greedy", {1, 1.0f, 0, 1.0f}},
-                              {"T=1", {0, 1.0f, 0, 1.0f}},
-                              {"T=0.8 top_k=50", {0, 0.8f, 50, 1.0f}},
-                              {"T=0.8 top_p=0.9", {0, 0.8f, 0, 0.9f}},
-                              {"T=0.8 top_k=50 top_p=0.9", {0, 0.8f, 50, 0.9f}}};
+  const Setting settings[] = {{"greedy", {1, 1.0f, 0, 1.0f, nullptr}},
+                              {"T=1", {0, 1.0f, 0, 1.0f, nullptr}},
+                              {"T=0.8 top_k=50", {0, 0.8f, 50, 1.0f, nullptr}},
+                              {"T=0.8 top_p=0.9", {0, 0.8f, 0, 0.9f, nullptr}},
+                              {"T=0.8 top_k=50 top_p=0.9", {0, 0.8f, 50, 0.9f, nullptr}}};
   for (const Setting& setting : settings) {
     double microseconds = median_microseconds([&](int i) {
       SQLRL_CUDA_CHECK(sqlrl_cuda_sample_bf16(logits.get(), rows, vocab, setting.settings, 1, static_cast<uint64_t>(i),

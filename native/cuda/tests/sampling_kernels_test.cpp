@@ -136,8 +136,8 @@ void greedy_and_top_k_one_are_argmax(Checks& checks) {
         logits[vocab + 5] = 50.0f;
       }
       std::string label = std::string(bf16 ? "bf16" : "fp32") + " vocab " + std::to_string(vocab);
-      Draws greedy = sample_on_device(logits, rows, vocab, {1, 0.0f, 0, 1.0f}, 1, 0, bf16);
-      Draws top_one = sample_on_device(logits, rows, vocab, {0, 0.7f, 1, 1.0f}, 2, 3, bf16);
+      Draws greedy = sample_on_device(logits, rows, vocab, {1, 0.0f, 0, 1.0f, nullptr}, 1, 0, bf16);
+      Draws top_one = sample_on_device(logits, rows, vocab, {0, 0.7f, 1, 1.0f, nullptr}, 2, 3, bf16);
       for (int r = 0; r < rows; ++r) {
         std::vector<double> row = scaled_row(&logits[static_cast<size_t>(r) * vocab], vocab, 1.0f, bf16);
         int argmax = static_cast<int>(std::max_element(row.begin(), row.end()) - row.begin());
@@ -211,7 +211,7 @@ void draws_follow_the_filtered_softmax(Checks& checks) {
   for (const Case& c : cases) {
     std::vector<float> row = normal_logits(vocab, 1.5f, 100 + case_index++);
     std::vector<float> logits = repeat_rows(row, rows);
-    sqlrl_cuda_sampling settings{0, c.temperature, c.top_k, c.top_p};
+    sqlrl_cuda_sampling settings{0, c.temperature, c.top_k, c.top_p, nullptr};
     Draws draws = sample_on_device(logits, rows, vocab, settings, 0x5eed0000u + case_index, 17, c.bf16);
     std::vector<double> scaled = scaled_row(row.data(), vocab, c.temperature, c.bf16);
     std::vector<bool> kept = kept_tokens(scaled, c.top_k, c.top_p);
@@ -238,7 +238,7 @@ void large_vocabulary_draws_stay_in_the_kept_set(Checks& checks) {
   };
   for (Case c : {Case{50, 1.0f}, Case{0, 0.9f}, Case{40, 0.5f}, Case{0, 0.05f}}) {
     for (uint64_t step = 0; step < 3; ++step) {
-      Draws draws = sample_on_device(logits, rows, vocab, {0, 0.8f, c.top_k, c.top_p}, 77, step, true);
+      Draws draws = sample_on_device(logits, rows, vocab, {0, 0.8f, c.top_k, c.top_p, nullptr}, 77, step, true);
       int outside = 0;
       for (int r = 0; r < rows; ++r) {
         std::vector<double> scaled = scaled_row(&logits[static_cast<size_t>(r) * vocab], vocab, 0.8f, true);
@@ -278,7 +278,7 @@ void top_p_cuts_ties_like_transformers(Checks& checks) {
     double total = 0.0;
     for (int i : c.kept) total += probabilities[i] = std::exp(scaled[i]);
     for (double& p : probabilities) p /= total;
-    Draws draws = sample_on_device(repeat_rows(c.row, rows), rows, vocab, {0, 1.0f, 0, c.top_p}, 99, 1, false);
+    Draws draws = sample_on_device(repeat_rows(c.row, rows), rows, vocab, {0, 1.0f, 0, c.top_p, nullptr}, 99, 1, false);
     check_distribution(checks, draws.tokens, probabilities, "ties at the top-p boundary, vocab " + std::to_string(vocab));
   }
 }
@@ -287,7 +287,7 @@ void draws_depend_only_on_seed_row_and_step(Checks& checks) {
   const int vocab = 1000, rows = 64;
   std::vector<float> logits = normal_logits(vocab, 1.0f, 9);
   std::vector<float> batch = repeat_rows(logits, rows);
-  sqlrl_cuda_sampling settings{0, 1.0f, 0, 0.9f};
+  sqlrl_cuda_sampling settings{0, 1.0f, 0, 0.9f, nullptr};
   Draws first = sample_on_device(batch, rows, vocab, settings, 123, 5, false);
   Draws again = sample_on_device(batch, rows, vocab, settings, 123, 5, false);
   Draws prefix = sample_on_device(std::vector<float>(batch.begin(), batch.begin() + 10 * vocab), 10, vocab, settings,
@@ -311,6 +311,32 @@ void draws_depend_only_on_seed_row_and_step(Checks& checks) {
                                          " distinct tokens in 64 rows)");
 }
 
+// With row_seeds, a row's draw follows its own key wherever the row sits in the launch: the same rows in reverse
+// order, with their seeds reversed, draw the same tokens.
+void keyed_rows_draw_the_same_in_any_launch(Checks& checks) {
+  const int vocab = 1000, rows = 16;
+  std::vector<float> logits;
+  for (int r = 0; r < rows; ++r) {
+    std::vector<float> row = normal_logits(vocab, 1.0f, 100 + r);
+    logits.insert(logits.end(), row.begin(), row.end());
+  }
+  std::vector<float> reversed;
+  std::vector<uint64_t> seeds(rows), reversed_seeds(rows);
+  for (int r = 0; r < rows; ++r) {
+    seeds[r] = 0x9e3779b97f4a7c15ull * (r + 1);
+    reversed_seeds[rows - 1 - r] = seeds[r];
+  }
+  for (int r = rows - 1; r >= 0; --r) reversed.insert(reversed.end(), logits.begin() + r * vocab, logits.begin() + (r + 1) * vocab);
+  DeviceBuffer<uint64_t> device_seeds(seeds), device_reversed_seeds(reversed_seeds);
+  sqlrl_cuda_sampling settings{0, 1.0f, 0, 1.0f, device_seeds.get()};
+  Draws forward = sample_on_device(logits, rows, vocab, settings, 7, 3, false);
+  settings.row_seeds = device_reversed_seeds.get();
+  Draws backward = sample_on_device(reversed, rows, vocab, settings, 8, 3, false);  // the launch seed is not used
+  bool same = true;
+  for (int r = 0; r < rows; ++r) same &= forward.tokens[r] == backward.tokens[rows - 1 - r];
+  checks.expect(same, "a keyed row draws the same token wherever it sits in the launch");
+}
+
 void launcher_rejects_bad_settings(Checks& checks) {
   DeviceBuffer<float> logits(10);
   DeviceBuffer<int32_t> tokens(1);
@@ -318,11 +344,11 @@ void launcher_rejects_bad_settings(Checks& checks) {
   auto status = [&](sqlrl_cuda_sampling settings, int vocab) {
     return sqlrl_cuda_sample_f32(logits.get(), 1, vocab, settings, 0, 0, tokens.get(), logprobs.get(), 0);
   };
-  checks.expect(status({0, 0.0f, 0, 1.0f}, 10) == cudaErrorInvalidValue, "temperature 0 without greedy is rejected");
-  checks.expect(status({0, 1.0f, 0, 0.0f}, 10) == cudaErrorInvalidValue, "top_p 0 is rejected");
-  checks.expect(status({0, NAN, 0, 1.0f}, 10) == cudaErrorInvalidValue, "a NaN temperature is rejected");
-  checks.expect(status({1, 0.0f, 0, 0.0f}, 0) == cudaErrorInvalidValue, "vocab 0 is rejected");
-  checks.expect(status({1, 0.0f, 0, 0.0f}, 10) == cudaSuccess, "greedy ignores temperature and top_p");
+  checks.expect(status({0, 0.0f, 0, 1.0f, nullptr}, 10) == cudaErrorInvalidValue, "temperature 0 without greedy is rejected");
+  checks.expect(status({0, 1.0f, 0, 0.0f, nullptr}, 10) == cudaErrorInvalidValue, "top_p 0 is rejected");
+  checks.expect(status({0, NAN, 0, 1.0f, nullptr}, 10) == cudaErrorInvalidValue, "a NaN temperature is rejected");
+  checks.expect(status({1, 0.0f, 0, 0.0f, nullptr}, 0) == cudaErrorInvalidValue, "vocab 0 is rejected");
+  checks.expect(status({1, 0.0f, 0, 0.0f, nullptr}, 10) == cudaSuccess, "greedy ignores temperature and top_p");
 }
 
 }  // namespace
@@ -333,6 +359,7 @@ void register_sampling_tests(std::vector<KernelTest>& tests) {
   tests.push_back({"sampling: large-vocabulary draws stay in the kept set", large_vocabulary_draws_stay_in_the_kept_set});
   tests.push_back({"sampling: top-p cuts ties like transformers", top_p_cuts_ties_like_transformers});
   tests.push_back({"sampling: draws depend only on seed, row and step", draws_depend_only_on_seed_row_and_step});
+  tests.push_back({"sampling: keyed rows draw the same in any launch", keyed_rows_draw_the_same_in_any_launch});
   tests.push_back({"sampling: launcher rejects bad settings", launcher_rejects_bad_settings});
 }
 

@@ -120,16 +120,11 @@ TEST(filters_equal_transformers_on_random_rows_with_many_ties) {
   }
 }
 
-TEST(sampled_frequencies_match_the_filtered_softmax) {
-  // One row drawn 200,000 times; chi-square of the counts against softmax over the kept tokens.
-  at::Tensor logits = row({2.0f, 1.5f, 1.5f, 0.7f, 0.2f, -0.4f, -1.0f, -3.0f});
-  const int64_t top_k = 6;
-  const double top_p = 0.9;
-  const int64_t draws = 200000;
+// Chi-square of `tokens` (draws of one row) against softmax over the tokens top_k / top_p keep.
+static void check_frequencies(const at::Tensor& logits, int64_t top_k, double top_p, const at::Tensor& tokens) {
   at::Tensor expected = at::softmax(hf_top_p(hf_top_k(logits, top_k), top_p), -1).reshape({-1});
-  at::Generator generator = at::detail::createCPUGenerator(1234);
-  at::Tensor tokens = sqlrl::sample_filtered(logits.expand({draws, logits.size(1)}).contiguous(), top_k, top_p, generator);
   at::Tensor counts = at::bincount(tokens, {}, logits.size(1)).to(at::kDouble);
+  double draws = static_cast<double>(tokens.numel());
   double chi_square = 0;
   int64_t kept_tokens = 0;
   for (int64_t i = 0; i < logits.size(1); ++i) {
@@ -140,14 +135,46 @@ TEST(sampled_frequencies_match_the_filtered_softmax) {
       continue;
     }
     ++kept_tokens;
-    double e = p * static_cast<double>(draws);
+    double e = p * draws;
     chi_square += (n - e) * (n - e) / e;
   }
   // top_k keeps 6 (probabilities .365 .221 .221 .099 .060 .033); top_p 0.9 drops the two whose
   // cumulative mass from the bottom, .033 and .093, is <= 0.1
   CHECK_MSG(kept_tokens == 4, "the case should keep 4 tokens, kept " << kept_tokens);
-  // 3 degrees of freedom: P(chi-square > 16.27) = 0.001; the seed is fixed, so the outcome is too
+  // 3 degrees of freedom: P(chi-square > 16.27) = 0.001; the seeds are fixed, so the outcome is too
   CHECK_MSG(chi_square < 16.27, "chi-square " << chi_square << " with 3 degrees of freedom");
+}
+
+static const std::vector<float> kFrequencyRow = {2.0f, 1.5f, 1.5f, 0.7f, 0.2f, -0.4f, -1.0f, -3.0f};
+
+TEST(sampled_frequencies_match_the_filtered_softmax) {
+  // One row drawn 200,000 times.
+  at::Tensor logits = row(kFrequencyRow);
+  const int64_t draws = 200000;
+  at::Generator generator = at::detail::createCPUGenerator(1234);
+  at::Tensor tokens = sqlrl::sample_filtered(logits.expand({draws, logits.size(1)}).contiguous(), 6, 0.9, generator);
+  check_frequencies(logits, 6, 0.9, tokens);
+}
+
+TEST(keyed_draws_match_the_filtered_softmax) {
+  // The same row under 200,000 different row seeds.
+  at::Tensor logits = row(kFrequencyRow);
+  const int64_t draws = 200000;
+  at::Tensor seeds = at::arange(draws, at::kLong) * static_cast<int64_t>(0x1E3779B97F4A7C15LL) + 17;
+  at::Tensor tokens = sqlrl::sample_keyed(logits.expand({draws, logits.size(1)}).contiguous(), 6, 0.9, seeds, 3);
+  check_frequencies(logits, 6, 0.9, tokens);
+}
+
+TEST(a_keyed_draw_depends_on_its_row_seed_and_step_only) {
+  at::Tensor logits = at::randn({6, 50}, at::detail::createCPUGenerator(5));
+  at::Tensor seeds = at::tensor(std::vector<int64_t>{11, 12, 13, 14, 15, 16}, at::kLong);
+  at::Tensor all = sqlrl::sample_keyed(logits, 0, 1.0, seeds, 4);
+  at::Tensor order = at::tensor(std::vector<int64_t>{5, 2, 0}, at::kLong);
+  at::Tensor some = sqlrl::sample_keyed(logits.index_select(0, order), 0, 1.0, seeds.index_select(0, order), 4);
+  CHECK(at::equal(some, all.index_select(0, order)));
+  at::Tensor next_step = sqlrl::sample_keyed(logits, 0, 1.0, seeds, 5);
+  at::Tensor other_seeds = sqlrl::sample_keyed(logits, 0, 1.0, seeds + 100, 4);
+  CHECK_MSG(!at::equal(next_step, all) && !at::equal(other_seeds, all), "another step or seed should draw otherwise");
 }
 
 int main() {

@@ -3,6 +3,7 @@ package dev.sqlrl.model;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.sqlrl.bindings.SqlrlNative;
 import java.lang.foreign.Arena;
@@ -84,6 +85,19 @@ public final class ModelSession implements AutoCloseable {
      * step's tokens while the call runs, and may end it early.
      */
     public List<Completion> generate(int[][] prompts, SamplingParams params, boolean useAdapters, StepListener listener) {
+        return generate(prompts, params, useAdapters, listener, null);
+    }
+
+    /**
+     * As above; {@code promptSeeds} (nullable, one per prompt) gives each prompt's samples a stream of their own, so that
+     * they do not depend on the other prompts of the call (see sqlrl_generate_params.prompt_seeds); params.seed() is
+     * then unused.
+     */
+    public List<Completion> generate(int[][] prompts, SamplingParams params, boolean useAdapters, StepListener listener,
+                                     long[] promptSeeds) {
+        if (promptSeeds != null && promptSeeds.length != prompts.length) {
+            throw new IllegalArgumentException(prompts.length + " prompts but " + promptSeeds.length + " prompt seeds");
+        }
         try (Arena arena = Arena.ofConfined()) {
             StepCallback callback = listener == null ? null : new StepCallback(listener);
             if (callback != null) {
@@ -91,7 +105,7 @@ public final class ModelSession implements AutoCloseable {
                         MemorySegment.NULL));
             }
             try {
-                List<Completion> completions = generateNative(arena, prompts, params, useAdapters);
+                List<Completion> completions = generateNative(arena, prompts, params, useAdapters, promptSeeds);
                 if (callback != null) callback.rethrow();
                 return completions;
             } finally {
@@ -103,7 +117,8 @@ public final class ModelSession implements AutoCloseable {
         }
     }
 
-    private List<Completion> generateNative(Arena arena, int[][] prompts, SamplingParams params, boolean useAdapters) {
+    private List<Completion> generateNative(Arena arena, int[][] prompts, SamplingParams params, boolean useAdapters,
+                                            long[] promptSeeds) {
         PackedSequences p = PackedSequences.of(arena, prompts);
         int rows = prompts.length * params.numSamples();
         int maxNew = params.maxNewTokens();
@@ -124,6 +139,7 @@ public final class ModelSession implements AutoCloseable {
         SqlrlNative.GenerateParams.stopIds(settings, stopSeg);
         SqlrlNative.GenerateParams.nStopIds(settings, stops.length);
         SqlrlNative.GenerateParams.useAdapters(settings, useAdapters ? 1 : 0);
+        if (promptSeeds != null) SqlrlNative.GenerateParams.promptSeeds(settings, arena.allocateFrom(JAVA_LONG, promptSeeds));
         call("sqlrl_generate", SqlrlNative.generate(live(), p.tokens(), p.lens(), prompts.length, settings, tokens, logprobs,
                 lengths));
         List<Completion> result = new ArrayList<>(rows);

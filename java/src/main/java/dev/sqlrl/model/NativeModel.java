@@ -195,6 +195,15 @@ public final class NativeModel implements AutoCloseable {
         return session.generate(prompts, params, useAdapters, null);
     }
 
+    /**
+     * As above, each prompt's samples drawn from a stream of its own keyed by promptSeeds[p]: the same completions
+     * whatever other prompts share the call (see {@link ModelSession#generate(int[][], SamplingParams, boolean,
+     * StepListener, long[])}).
+     */
+    public List<Completion> generate(int[][] prompts, SamplingParams params, boolean useAdapters, long[] promptSeeds) {
+        return session.generate(prompts, params, useAdapters, null, promptSeeds);
+    }
+
     /** As above; `listener` (nullable) is told each step's tokens while the call runs, and may end it early. */
     public List<Completion> generate(int[][] prompts, SamplingParams params, boolean useAdapters, StepListener listener) {
         return session.generate(prompts, params, useAdapters, listener);

@@ -38,12 +38,16 @@ public final class StageEvaluation implements AutoCloseable {
     /**
      * Evaluates after {@code step} of {@code stage}: records the eval metrics, writes the predictions, results
      * and report into the run's evals/STAGE-step-N/ (as `sqlrl eval` does), adds EX to the progress line's
-     * {@code shown} metrics, and returns the state after the evaluation with its EX (the checkpoint's score).
+     * {@code shown} metrics, and returns the state after the evaluation with its EX (the checkpoint's score). Every
+     * rank of a data-parallel run evaluates the same examples alike (greedy, or voting with the same seed), so all
+     * take the same decisions from its EX; only the leader writes.
      */
     public Evaluated evaluateAt(String stage, long step, long seed, TrainingState state, TrainingRun run,
                                 Map<String, String> shown) {
         long start = System.nanoTime();
         EvaluationReport report = run(seed);
+        shown.put("ex", String.format("%.3f", report.ex()));
+        if (!run.ranks().writes()) return new Evaluated(state.afterEvaluation(report.ex()), report.ex());
         run.metrics().write(EvalMetrics.of(stage, step, report, (System.nanoTime() - start) / 1e9));
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("stage", stage);
@@ -51,7 +55,6 @@ public final class StageEvaluation implements AutoCloseable {
         settings.put("split", dataset.split());
         settings.put("vote_k", Integer.toString(config.eval().voteK()));
         EvaluationFiles.write(run.folder().evaluationDir(stage, step), report, settings);
-        shown.put("ex", String.format("%.3f", report.ex()));
         return new Evaluated(state.afterEvaluation(report.ex()), report.ex());
     }
 

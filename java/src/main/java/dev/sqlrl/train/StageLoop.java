@@ -71,10 +71,14 @@ public final class StageLoop {
         this.schedule = schedule;
     }
 
-    /** The state the stage starts from (restores the checkpoint or loads the adapters) and the logs opened at it. */
+    /**
+     * The state the stage starts from (restores the checkpoint or loads the adapters) and the logs opened at it. With
+     * several ranks, every rank then holds the leader's adapters and optimizer moments.
+     */
     public TrainingState start(boolean resume, Optional<Path> initAdapter) {
         TrainingState state = startState(schedule.stage(), schedule.totalSteps(), resume, checkpoints, policy,
                 initAdapter, run.config().seed());
+        run.ranks().copyAdaptersFromLeader(policy.model());
         run.openLogs(state.step());
         return state;
     }
@@ -85,13 +89,17 @@ public final class StageLoop {
         String stage = schedule.stage();
         long totalSteps = schedule.totalSteps();
         NonFiniteGuard guard = new NonFiniteGuard(NonFiniteGuard.DEFAULT_MAX_CONSECUTIVE);
+        boolean writes = run.ranks().writes();
+        // Every rank takes the same decisions (losses, norms and EX are reduced), so only the leader reports them.
         try (StageEvaluation evaluation = new StageEvaluation(policy, eval, config);
-             TrainingProgress progress = new TrainingProgress(stage, totalSteps, state.step(), config.logging().progress())) {
+             TrainingProgress progress = writes
+                     ? new TrainingProgress(stage, totalSteps, state.step(), config.logging().progress())
+                     : TrainingProgress.silent(stage, totalSteps, state.step())) {
             while (state.step() < Math.min(totalSteps, stopAfterStep)) {
                 long number = state.step() + 1;
                 Step done = step.run(number, guard);
                 state = state.afterStep(!done.changedAdapters());
-                run.metrics().write(done.metrics(), MemoryMetrics.measure(policy.model()));
+                if (writes) run.metrics().write(done.metrics(), MemoryMetrics.measure(policy.model()));
                 guard.stopIfDiverged(number, lastGood(run));
 
                 boolean evaluate = evaluationDue(schedule.evalEvery(), number, totalSteps);
@@ -105,12 +113,12 @@ public final class StageLoop {
                 progress.step(number, done.shown());
                 boolean stopEarly = evaluate && schedule.earlyStoppingPatience() > 0
                         && state.evalsWithoutImprovement() >= schedule.earlyStoppingPatience();
-                if (done.changedAdapters() && (stopEarly
+                if (writes && done.changedAdapters() && (stopEarly
                         || checkpointDue(config.checkpoint(), number, totalSteps, stopAfterStep, evaluate))) {
                     checkpoints.save(state, score);
                 }
                 if (stopEarly) {
-                    System.err.printf("%s: stopping early at step %d: %d evaluations without a better EX than %.4f (step %d)%n",
+                    if (writes) System.err.printf("%s: stopping early at step %d: %d evaluations without a better EX than %.4f (step %d)%n",
                             stage, number, state.evalsWithoutImprovement(), state.bestScore(), state.bestStep());
                     break;
                 }

@@ -8,6 +8,7 @@ import dev.sqlrl.train.run.MetricsLog;
 import dev.sqlrl.train.run.RunFolder;
 import dev.sqlrl.train.run.SamplesLog;
 import dev.sqlrl.train.run.TensorBoardEvents;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -16,32 +17,46 @@ import java.util.List;
 
 /**
  * One stage's run folder opened for training: its resolved config, metrics and samples logs (both also
- * written to the run's TensorBoard event file) and checkpoint store. A new run saves the resolved config; a
- * resumed one reads it back from the folder, so that it continues with exactly the settings it started with.
+ * written to the run's TensorBoard event file) and checkpoint store, and the ranks that train it. A new run saves
+ * the resolved config; a resumed one reads it back from the folder, so that it continues with exactly the settings
+ * it started with. With several ranks only the leader writes the folder; the others read its checkpoints.
  */
 public final class TrainingRun implements AutoCloseable {
     private final RunFolder folder;
     private final RunConfig config;
     private final CheckpointStore checkpoints;
+    private final DataParallel ranks;
     private MetricsLog metrics;
     private SamplesLog samples;
     private long resumedStep;
     private TensorBoardEvents tensorboard;
 
-    private TrainingRun(RunFolder folder, RunConfig config) {
+    private TrainingRun(RunFolder folder, RunConfig config, DataParallel ranks) {
         this.folder = folder;
         this.config = config;
+        this.ranks = ranks;
         this.checkpoints = new CheckpointStore(folder.checkpointsDir(), config.checkpoint().keepLast(),
                 config.checkpoint().keepBest());
     }
 
     /** A new run folder: {@code dir}, or output_dir/name-stage-timestamp when null. */
     public static TrainingRun create(RunConfig config, String stage, Path dir) {
-        Path target = dir != null ? dir : config.outputDir().resolve(config.name() + "-" + stage + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        RunFolder folder = RunFolder.create(target);
-        folder.recordConfig(config);
-        return new TrainingRun(folder, config);
+        return create(config, stage, dir, DataParallel.single());
+    }
+
+    /** As above, made by the leader of {@code ranks}; the others are told its path and open it without writing. */
+    public static TrainingRun create(RunConfig config, String stage, Path dir, DataParallel ranks) {
+        RunFolder folder = null;
+        if (ranks.writes()) {
+            Path target = dir != null ? dir : config.outputDir().resolve(config.name() + "-" + stage + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            folder = RunFolder.create(target);
+            folder.recordConfig(config);
+        }
+        byte[] path = ranks.fromLeader(folder == null ? new byte[0]
+                : folder.dir().toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
+        if (folder == null) folder = RunFolder.open(Path.of(new String(path, StandardCharsets.UTF_8)));
+        return new TrainingRun(folder, config, ranks);
     }
 
     /**
@@ -49,6 +64,11 @@ public final class TrainingRun implements AutoCloseable {
      * watches or stores the run ({@link #RESUMABLE_KEYS}); they are recorded in its config.yaml.
      */
     public static TrainingRun resume(Path dir, List<String> overrides) {
+        return resume(dir, overrides, DataParallel.single());
+    }
+
+    /** As above for one of {@code ranks}: only the leader records the overrides. */
+    public static TrainingRun resume(Path dir, List<String> overrides, DataParallel ranks) {
         RunFolder folder = RunFolder.open(dir);
         if (!Files.isRegularFile(folder.configFile())) {
             throw new UserInputException("cannot resume " + dir + ": it has no " + folder.configFile().getFileName());
@@ -62,8 +82,8 @@ public final class TrainingRun implements AutoCloseable {
             }
         }
         RunConfig config = RunConfigs.load(folder.configFile(), overrides);
-        if (!overrides.isEmpty()) folder.recordConfig(config);
-        return new TrainingRun(folder, config);
+        if (!overrides.isEmpty() && ranks.writes()) folder.recordConfig(config);
+        return new TrainingRun(folder, config, ranks);
     }
 
     /**
@@ -80,6 +100,7 @@ public final class TrainingRun implements AutoCloseable {
      * Both also write to a new TensorBoard event file, which supersedes the earlier files' events after that step.
      */
     public void openLogs(long resumedStep) {
+        if (!ranks.writes()) return;
         tensorboard = TensorBoardEvents.open(folder.tensorboardDir(), resumedStep + 1);
         metrics = MetricsLog.open(folder.metricsFile(), resumedStep, tensorboard);
         this.resumedStep = resumedStep;
@@ -97,13 +118,23 @@ public final class TrainingRun implements AutoCloseable {
         return checkpoints;
     }
 
+    public DataParallel ranks() {
+        return ranks;
+    }
+
     public MetricsLog metrics() {
+        requireWriter("metrics");
         return metrics;
     }
 
     public SamplesLog samples() {
+        requireWriter("samples");
         if (samples == null) samples = SamplesLog.open(folder.samplesFile(), resumedStep, tensorboard);
         return samples;
+    }
+
+    private void requireWriter(String what) {
+        if (!ranks.writes()) throw new IllegalStateException("rank " + ranks.rank() + " does not write " + what + ": rank 0 does");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sqlrl.train.grpo;
 
+import dev.sqlrl.train.DataParallel;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
@@ -45,6 +46,32 @@ final class GrpoLossTotals {
         truncatedCompletions += m.truncatedCompletions();
         lengthMin = Math.min(lengthMin, m.completionLengthMin());
         lengthMax = Math.max(lengthMax, m.completionLengthMax());
+    }
+
+    /**
+     * The totals of every data-parallel rank's micro-batches on every rank, so that the step's metrics are those of
+     * the whole step (what one process running all of them adds up).
+     */
+    void reduce(DataParallel ranks) {
+        if (ranks.worldSize() == 1) return;
+        double[] sums = ranks.sum(activeTokens, klTokenSum, lowClipTokens, highClipTokens, regionClipTokens, ratioTokens,
+                ratioTokenSum, completions, completionTokens, truncatedCompletions);
+        activeTokens = (long) sums[0];
+        klTokenSum = sums[1];
+        lowClipTokens = sums[2];
+        highClipTokens = sums[3];
+        regionClipTokens = sums[4];
+        ratioTokens = (long) sums[5];
+        ratioTokenSum = sums[6];
+        completions = (long) sums[7];
+        completionTokens = (long) sums[8];
+        truncatedCompletions = (long) sums[9];
+        double[] maxima = ranks.max(klKnown ? 1 : 0, ratioMax, -ratioMin, lengthMax, -(double) lengthMin);
+        klKnown = maxima[0] > 0;
+        ratioMax = maxima[1];
+        ratioMin = -maxima[2];
+        lengthMax = (int) maxima[3];
+        lengthMin = (int) -maxima[4];
     }
 
     long activeTokens() {

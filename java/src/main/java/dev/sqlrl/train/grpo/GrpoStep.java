@@ -8,6 +8,7 @@ import dev.sqlrl.reward.ExecutionOutcome;
 import dev.sqlrl.reward.RewardBreakdown;
 import dev.sqlrl.reward.RewardComponent;
 import dev.sqlrl.train.AdamWOptimizer;
+import dev.sqlrl.train.DataParallel;
 import dev.sqlrl.train.NonFiniteGuard;
 import dev.sqlrl.train.Policy;
 import dev.sqlrl.train.Seeds;
@@ -19,6 +20,12 @@ import java.util.Map;
 /**
  * One GRPO step: sample, reward, advantages, reference, then the updates. Every random draw is seeded
  * from (run seed, step, position), so a step is a pure function of the policy's state and its prompts.
+ *
+ * <p>Data parallel ({@link DataParallel}): each rank samples and rewards a block of the step's prompts (each prompt's
+ * samples keyed by its own seed, so they are what one process draws) and receives everyone's completions; every rank
+ * then computes the same advantages, and each update's micro-batches are split into blocks, one per rank, whose
+ * gradients (normalized by the whole update's counts, which every rank knows) are summed before every rank takes the
+ * same optimizer step. The same training as one process, to rounding, on any number of ranks.
  */
 final class GrpoStep {
     /** Seed streams, so that no two kinds of draws share one. */
@@ -34,15 +41,22 @@ final class GrpoStep {
     private final long seed;
     private final long step;
     private final BackwardListener listener;
+    private final DataParallel ranks;
+    private long sampleNanos;  // this rank's, over every round
 
     GrpoStep(Policy policy, GrpoSection grpo, GrpoLoss loss, AdamWOptimizer optimizer, RewardEnvironment rewards,
-             long seed, long step) {
-        this(policy, grpo, loss, optimizer, rewards, seed, step, BackwardListener.NONE);
+             long seed, long step, DataParallel ranks) {
+        this(policy, grpo, loss, optimizer, rewards, seed, step, BackwardListener.NONE, ranks);
     }
 
     /** With any scorer and a listener on what goes to backward: the seams GrpoStepTest uses. */
     GrpoStep(Policy policy, GrpoSection grpo, GrpoLoss loss, AdamWOptimizer optimizer, CompletionScorer rewards,
              long seed, long step, BackwardListener listener) {
+        this(policy, grpo, loss, optimizer, rewards, seed, step, listener, DataParallel.single());
+    }
+
+    private GrpoStep(Policy policy, GrpoSection grpo, GrpoLoss loss, AdamWOptimizer optimizer, CompletionScorer rewards,
+                     long seed, long step, BackwardListener listener, DataParallel ranks) {
         this.policy = policy;
         this.model = policy.model();
         this.grpo = grpo;
@@ -52,6 +66,7 @@ final class GrpoStep {
         this.seed = seed;
         this.step = step;
         this.listener = listener;
+        this.ranks = ranks;
     }
 
     /**
@@ -69,29 +84,24 @@ final class GrpoStep {
     /** With grpo.dynamic_sampling, `more` gives the prompts of the extra rounds. */
     Result run(List<GrpoPrompt> prompts, DynamicSampling.ExtraPrompts more, NonFiniteGuard guard) {
         long t0 = System.nanoTime();
-        List<Completion> sampled = new ArrayList<>(sample(prompts, 0));
-        long t1 = System.nanoTime();
-        List<SampledCompletion> completions = reward(prompts, sampled);
-        long t2 = System.nanoTime();
+        List<SampledCompletion> completions = sampleShared(prompts, 0);
+        List<SampledCompletion> sampled = new ArrayList<>(completions);  // every round's, for the entropy
         GrpoStepMetrics.Dynamic dynamic = GrpoStepMetrics.Dynamic.OFF;
         if (grpo.dynamicSampling()) {
-            long[] sampleNanos = {t1 - t0};
             DynamicSampling.Outcome outcome = DynamicSampling.fill(completions, grpo.numGenerations(), prompts.size(),
                     grpo.dynamicSamplingMaxDraws(), more, (extra, round) -> {
-                        long start = System.nanoTime();
-                        List<Completion> drawn = sample(extra, round);
-                        sampleNanos[0] += System.nanoTime() - start;
+                        List<SampledCompletion> drawn = sampleShared(extra, round);
                         sampled.addAll(drawn);
-                        return reward(extra, drawn);
+                        return drawn;
                     });
             completions = outcome.completions();
             dynamic = new GrpoStepMetrics.Dynamic(outcome.droppedGroups(), outcome.extraPrompts(), outcome.rounds());
-            t2 = System.nanoTime();
-            t1 = t0 + sampleNanos[0];  // sampling time over every round; the rest of the span is reward time
         }
+        long t2 = System.nanoTime();
+        long t1 = t0 + sampleNanos;  // sampling time over every round; the rest of the span is rewards and exchange
         double[] totals = completions.stream().mapToDouble(c -> c.reward().total()).toArray();
         Advantages advantages = Advantages.compute(totals, grpo.numGenerations(), grpo.scaleRewards());
-        float[][] reference = loss.config().needsReference() ? reference(completions) : null;
+        float[][] reference = loss.config().needsReference() ? reference(completions) : null;  // this rank's rows
         long t3 = System.nanoTime();
         UpdateTotals updates = update(completions, advantages, reference, guard);
         long t4 = System.nanoTime();
@@ -105,13 +115,30 @@ final class GrpoStep {
         return new Result(metrics, completions, updates.attempted, updates.skipped);
     }
 
-    /** Round 0 is the step's own prompts; dynamic sampling's extra rounds draw with seeds of their own. */
-    private List<Completion> sample(List<GrpoPrompt> prompts, int round) {
+    /** Every completion of a round's prompts, rewarded, on every rank; this rank samples its block of them. */
+    private List<SampledCompletion> sampleShared(List<GrpoPrompt> prompts, int round) {
+        return CompletionExchange.sampleShared(ranks, prompts, (mine, first) -> {
+            long start = System.nanoTime();
+            List<Completion> drawn = sample(mine, round, first);
+            sampleNanos += System.nanoTime() - start;
+            return reward(mine, drawn);
+        });
+    }
+
+    /**
+     * Round 0 is the step's own prompts; dynamic sampling's extra rounds draw with seeds of their own. Each prompt's
+     * samples are keyed by (run seed, step, round, the prompt's index in the round), whoever samples them.
+     */
+    private List<Completion> sample(List<GrpoPrompt> prompts, int round, int firstIndex) {
         int[][] tokens = prompts.stream().map(GrpoPrompt::tokens).toArray(int[][]::new);
-        long drawSeed = round == 0 ? Seeds.derive(seed, SAMPLING, step) : Seeds.derive(seed, SAMPLING, step, round);
+        long[] promptSeeds = new long[prompts.size()];
+        for (int i = 0; i < promptSeeds.length; i++) {
+            promptSeeds[i] = round == 0 ? Seeds.derive(seed, SAMPLING, step, firstIndex + i)
+                    : Seeds.derive(seed, SAMPLING, step, -round, firstIndex + i);
+        }
         SamplingParams params = new SamplingParams(false, grpo.temperature(), grpo.topK(), grpo.topP(),
-                drawSeed, grpo.maxCompletionLength(), grpo.numGenerations(), policy.stopIds());
-        return model.generate(tokens, params, true);
+                Seeds.derive(seed, SAMPLING, step), grpo.maxCompletionLength(), grpo.numGenerations(), policy.stopIds());
+        return model.generate(tokens, params, true, promptSeeds);
     }
 
     private List<SampledCompletion> reward(List<GrpoPrompt> prompts, List<Completion> sampled) {
@@ -133,10 +160,16 @@ final class GrpoStep {
         return out;
     }
 
-    /** Log-probs of every completion with the adapters disabled: the reference model of the KL term. */
+    /**
+     * Log-probs with the adapters disabled (the reference model of the KL term) of the completions of this rank's
+     * micro-batches; null rows for the others'.
+     */
     private float[][] reference(List<SampledCompletion> completions) {
         float[][] out = new float[completions.size()][];
+        int[] mine = ranks.share(grpo.gradAccumulation());
         for (int from = 0; from < completions.size(); from += grpo.microBatchSize()) {
+            int inUpdate = (from / grpo.microBatchSize()) % grpo.gradAccumulation();
+            if (inUpdate < mine[0] || inUpdate >= mine[1]) continue;
             List<SampledCompletion> micro = completions.subList(from, Math.min(completions.size(), from + grpo.microBatchSize()));
             float[][] logprobs = model.logprobs(sequences(micro), promptLens(micro), false, grpo.temperature(), false);
             System.arraycopy(logprobs, 0, out, from, logprobs.length);
@@ -172,7 +205,8 @@ final class GrpoStep {
                 totals.lr = optimizer.nextLearningRate();
                 double updateLoss = 0;
                 boolean finite = true;
-                for (int micro = 0; micro < grpo.gradAccumulation() && finite; micro++) {
+                int[] mine = ranks.share(grpo.gradAccumulation());
+                for (int micro = mine[0]; micro < mine[1] && finite; micro++) {
                     int from = updateFrom + micro * grpo.microBatchSize();
                     List<SampledCompletion> batch = completions.subList(from, from + grpo.microBatchSize());
                     model.setDropoutSeed(Seeds.derive(seed, DROPOUT, step, iteration, update, micro));
@@ -198,6 +232,11 @@ final class GrpoStep {
                     totals.loss.add(result.metrics());
                 }
                 totals.attempted++;
+                // every rank's part of the update: its loss adds up, and one non-finite part skips the update on all
+                double[] reduced = ranks.sum(updateLoss, finite ? 0 : 1);
+                updateLoss = reduced[0];
+                finite = reduced[1] == 0;
+                if (finite && Double.isFinite(updateLoss)) ranks.sumGradients(model);
                 double gradNorm;
                 if (finite && Double.isFinite(updateLoss)) {
                     gradNorm = optimizer.step();
@@ -211,10 +250,14 @@ final class GrpoStep {
                     totals.gradNormSum += gradNorm;
                 } else {
                     totals.skipped++;
-                    System.err.printf("grpo: step %d update %d skipped: non-finite loss or gradient%n", step, update + 1);
+                    if (ranks.writes()) {
+                        System.err.printf("grpo: step %d update %d skipped: non-finite loss or gradient%n", step, update + 1);
+                    }
                 }
             }
         }
+        totals.sequenceTokens = (long) ranks.sum(totals.sequenceTokens)[0];
+        totals.loss.reduce(ranks);
         return totals;
     }
 
@@ -235,10 +278,10 @@ final class GrpoStep {
 
     /** The sampled tokens and their mean -log p: an unbiased estimate of the sampling distribution's entropy. */
     private record SampledTokens(long tokens, double entropy) {
-        static SampledTokens of(List<Completion> sampled) {
+        static SampledTokens of(List<SampledCompletion> sampled) {
             long tokens = 0;
             double negativeLogprobSum = 0;
-            for (Completion c : sampled) {
+            for (SampledCompletion c : sampled) {
                 tokens += c.tokens().length;
                 for (float lp : c.logprobs()) {
                     negativeLogprobSum -= lp;

@@ -7,6 +7,7 @@ import dev.sqlrl.data.Prompt;
 import dev.sqlrl.model.NativeModel;
 import dev.sqlrl.perf.Timings;
 import dev.sqlrl.train.AdamWOptimizer;
+import dev.sqlrl.train.DataParallel;
 import dev.sqlrl.train.NonFiniteGuard;
 import dev.sqlrl.train.Policy;
 import dev.sqlrl.train.TrainingData;
@@ -54,10 +55,10 @@ public final class GrpoStepBenchmark {
         try (RewardEnvironment rewards = new RewardEnvironment(config.reward(), policy.prompts().template().answerFormat(),
                 data.train())) {
             progress.accept("warm-up step");
-            new GrpoStep(policy, grpo, loss, optimizer, rewards, config.seed(), 1).run(prompts, guard);
+            new GrpoStep(policy, grpo, loss, optimizer, rewards, config.seed(), 1, DataParallel.single()).run(prompts, guard);
             for (int s = 0; s < steps; s++) {
                 long start = System.nanoTime();
-                last = new GrpoStep(policy, grpo, loss, optimizer, rewards, config.seed(), s + 2).run(prompts, guard);
+                last = new GrpoStep(policy, grpo, loss, optimizer, rewards, config.seed(), s + 2, DataParallel.single()).run(prompts, guard);
                 total[s] = Timings.secondsSince(start);
                 GrpoStepMetrics.Times times = last.metrics().times();
                 sample[s] = times.sampleSeconds();

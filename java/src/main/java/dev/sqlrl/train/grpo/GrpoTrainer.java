@@ -87,10 +87,11 @@ public final class GrpoTrainer {
             exampleIndices.add(train.examples().indexOf(prompt.example()));
         }
         ExampleOrder order = ExampleOrder.forStage(config, train, exampleIndices);
-        LearningSignalWatch signal = new LearningSignalWatch(System.err);
+        LearningSignalWatch signal = new LearningSignalWatch(run.ranks().writes() ? System.err
+                : new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         GrpoLoss loss = new GrpoLoss(new GrpoLossConfig(grpo.lossType(), grpo.epsLow(), grpo.epsHigh(), grpo.beta(),
                 grpo.maxCompletionLength(), grpo.maskTruncatedCompletions()));
-        System.err.printf("grpo: %d prompts, %d steps of %d prompts x %d samples, %d updates per step%n",
+        if (run.ranks().writes()) System.err.printf("grpo: %d prompts, %d steps of %d prompts x %d samples, %d updates per step%n",
                 prompts.size(), totalSteps, grpo.promptsPerStep(), grpo.numGenerations(), updatesPerPass * grpo.numIterations());
 
         try (RewardEnvironment rewards = new RewardEnvironment(config.reward(),
@@ -101,11 +102,11 @@ public final class GrpoTrainer {
                 for (int index : picked) {
                     stepPrompts.add(prompts.get(index));
                 }
-                GrpoStep.Result result = new GrpoStep(policy, grpo, loss, optimizer, rewards, config.seed(), step)
+                GrpoStep.Result result = new GrpoStep(policy, grpo, loss, optimizer, rewards, config.seed(), step, run.ranks())
                         .run(stepPrompts, extraPrompts(prompts, step), guard);
                 GrpoStepMetrics.Rewards rewarded = result.metrics().rewards();
                 int samplesEvery = config.logging().samplesEvery();
-                if (samplesEvery > 0 && step % samplesEvery == 0) {
+                if (samplesEvery > 0 && step % samplesEvery == 0 && run.ranks().writes()) {
                     writeSamples(step, result.completions(), grpo.numGenerations());
                 }
                 signal.afterStep(step, rewarded.zeroSpreadGroups());

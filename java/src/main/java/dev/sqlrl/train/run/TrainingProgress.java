@@ -46,6 +46,12 @@ public final class TrainingProgress implements AutoCloseable {
         this(task, totalSteps, startStep, enabled && isTerminal(), System.err, System::nanoTime);
     }
 
+    /** Progress that prints nothing: a data-parallel rank other than the leader, which reports for all. */
+    public static TrainingProgress silent(String task, long totalSteps, long startStep) {
+        return new TrainingProgress(task, totalSteps, startStep, false, new PrintStream(java.io.OutputStream.nullOutputStream()),
+                System::nanoTime);
+    }
+
     TrainingProgress(String task, long totalSteps, long startStep, boolean bar, PrintStream out, LongSupplier nanoTime) {
         if (totalSteps < 0 || startStep < 0 || startStep > totalSteps) {
             throw new IllegalArgumentException("need 0 <= startStep <= totalSteps, got " + startStep + " and " + totalSteps);

@@ -6,6 +6,7 @@ import dev.sqlrl.config.SftSection;
 import dev.sqlrl.data.Dataset;
 import dev.sqlrl.model.NativeModel;
 import dev.sqlrl.train.AdamWOptimizer;
+import dev.sqlrl.train.DataParallel;
 import dev.sqlrl.train.ExampleOrder;
 import dev.sqlrl.train.NonFiniteGuard;
 import dev.sqlrl.train.Policy;
@@ -28,6 +29,12 @@ import java.util.Optional;
  * step's micro-batches. Java computes that loss's gradient per token (-1 / tokens) and native
  * backpropagates it, as in GRPO. Evaluates execution accuracy every sft.eval_every steps, keeps the best
  * checkpoint by it and stops early after sft.early_stopping_patience evaluations without a better one.
+ *
+ * <p>Data parallel: a step's batch is the whole step's across ranks. Its micro-batches, in the order one process
+ * would run them, are split into contiguous blocks, one per rank; each rank backpropagates its block with the
+ * gradient of the global loss (-1 / all answer tokens of the step, which every rank counts from the shared batch),
+ * the ranks' gradients are summed, and every rank takes the same optimizer step: the training one process does, to
+ * rounding. A micro-batch draws its dropout masks from its index in the whole step, so the masks are the same too.
  */
 public final class SftTrainer {
     public static final String STAGE = "sft";
@@ -92,6 +99,7 @@ public final class SftTrainer {
     private SftStepMetrics trainStep(long step, int[] batch, List<SftSequence> sequences, int microBatchSize,
                                      AdamWOptimizer optimizer, long seed, NonFiniteGuard guard) {
         NativeModel model = policy.model();
+        DataParallel ranks = run.ranks();
         long stepStart = System.nanoTime();
         long answerTokens = 0;
         long allTokens = 0;
@@ -102,7 +110,10 @@ public final class SftTrainer {
         double lr = optimizer.nextLearningRate();
         float gradient = (float) (-1.0 / answerTokens);
         double nll = 0;
-        for (int from = 0, micro = 0; from < batch.length; from += microBatchSize, micro++) {
+        int microBatches = (batch.length + microBatchSize - 1) / microBatchSize;
+        int[] mine = ranks.share(microBatches);
+        for (int micro = mine[0]; micro < mine[1]; micro++) {
+            int from = micro * microBatchSize;
             List<SftSequence> microBatch = new ArrayList<>();
             for (int i = from; i < Math.min(batch.length, from + microBatchSize); i++) {
                 microBatch.add(sequences.get(batch[i]));
@@ -121,6 +132,8 @@ public final class SftTrainer {
             }
             model.backward(grads);
         }
+        ranks.sumGradients(model);
+        nll = ranks.sum(nll)[0];
         double loss = nll / answerTokens;
         double gradNorm;
         if (Double.isFinite(loss)) {

@@ -35,6 +35,7 @@ public final class SqlGenerator {
     private final int batchPrompts;
     private final ProgressListener progress;
     private final List<Integer> stopIds;
+    private BatchRunner batches = BatchRunner.LOCAL;
 
     public SqlGenerator(NativeModel model, TextTokenizer tokenizer, PromptBuilder prompts, int maxPromptTokens,
                         int batchPrompts) {
@@ -52,6 +53,12 @@ public final class SqlGenerator {
         this.batchPrompts = batchPrompts;
         this.progress = progress;
         this.stopIds = StopTokens.of(model.config(), tokenizer);
+    }
+
+    /** Runs the batches of {@link #generateAll} through {@code runner} (data-parallel ranks) instead of here alone. */
+    public SqlGenerator runningBatchesWith(BatchRunner runner) {
+        this.batches = runner;
+        return this;
     }
 
     /** The ids that should end an answer ({@link StopTokens#of}); put them in the sampling params. */
@@ -104,21 +111,28 @@ public final class SqlGenerator {
             }
         }
         List<GeneratedSql> generated = new ArrayList<>(fitting.size());
-        long tokensGenerated = 0;
-        for (int start = 0; start < fitting.size(); start += batchPrompts) {
-            int end = Math.min(fitting.size(), start + batchPrompts);
-            int[][] batch = fittingTokens.subList(start, end).toArray(int[][]::new);
-            List<Completion> completions = model.generate(batch, withSeed(params, params.seed() + start), useAdapters);
+        long[] tokensGenerated = {0};
+        int batchCount = (fitting.size() + batchPrompts - 1) / batchPrompts;
+        List<List<Completion>> answers = batches.run(batchCount, b -> {
+            int start = b * batchPrompts, end = Math.min(fitting.size(), start + batchPrompts);
+            List<Completion> completions = model.generate(fittingTokens.subList(start, end).toArray(int[][]::new),
+                    withSeed(params, params.seed() + start), useAdapters);
+            for (Completion c : completions) tokensGenerated[0] += c.tokens().length;
+            progress.batchDone(end, fitting.size(), tokensGenerated[0]);
+            return completions;
+        });
+        for (int b = 0; b < batchCount; b++) {
+            int start = b * batchPrompts;
+            int[][] batch = fittingTokens.subList(start, Math.min(fitting.size(), start + batchPrompts)).toArray(int[][]::new);
+            List<Completion> completions = answers.get(b);
             for (int p = 0; p < batch.length; p++) {
                 List<Sample> samples = new ArrayList<>(params.numSamples());
                 for (int s = 0; s < params.numSamples(); s++) {
                     Completion completion = completions.get(p * params.numSamples() + s);
                     samples.add(sample(completion, params));
-                    tokensGenerated += completion.tokens().length;
                 }
                 generated.add(new GeneratedSql(fitting.get(start + p), fittingPrompts.get(start + p), batch[p], samples));
             }
-            progress.batchDone(end, fitting.size(), tokensGenerated);
         }
         return new GenerationResult(generated, tooLong);
     }

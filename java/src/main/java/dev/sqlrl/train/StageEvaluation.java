@@ -25,8 +25,13 @@ public final class StageEvaluation implements AutoCloseable {
     private final RunConfig config;
 
     public StageEvaluation(Policy policy, Dataset dataset, RunConfig config) {
+        this(policy, dataset, config, DataParallel.single());
+    }
+
+    /** With several ranks, each generates a block of the batches and all score every answer. */
+    public StageEvaluation(Policy policy, Dataset dataset, RunConfig config, DataParallel ranks) {
         SqlGenerator generator = new SqlGenerator(policy.model(), policy.tokenizer(), policy.prompts(),
-                config.prompt().maxPromptTokens(), BATCH_PROMPTS);
+                config.prompt().maxPromptTokens(), BATCH_PROMPTS).runningBatchesWith(RankBatches.of(ranks));
         int threads = config.reward().threads() > 0 ? config.reward().threads() : Runtime.getRuntime().availableProcessors();
         this.evaluator = new ModelEvaluator(generator, threads);
         this.dataset = dataset;
@@ -38,9 +43,9 @@ public final class StageEvaluation implements AutoCloseable {
     /**
      * Evaluates after {@code step} of {@code stage}: records the eval metrics, writes the predictions, results
      * and report into the run's evals/STAGE-step-N/ (as `sqlrl eval` does), adds EX to the progress line's
-     * {@code shown} metrics, and returns the state after the evaluation with its EX (the checkpoint's score). Every
-     * rank of a data-parallel run evaluates the same examples alike (greedy, or voting with the same seed), so all
-     * take the same decisions from its EX; only the leader writes.
+     * {@code shown} metrics, and returns the state after the evaluation with its EX (the checkpoint's score). The
+     * ranks of a data-parallel run split the generation and all score every answer, so all take the same decisions
+     * from its EX; only the leader writes.
      */
     public Evaluated evaluateAt(String stage, long step, long seed, TrainingState state, TrainingRun run,
                                 Map<String, String> shown) {

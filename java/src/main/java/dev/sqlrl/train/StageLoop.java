@@ -6,6 +6,7 @@ import dev.sqlrl.data.Dataset;
 import dev.sqlrl.train.run.CheckpointStore;
 import dev.sqlrl.train.run.MetricsRecord;
 import dev.sqlrl.train.run.TrainingProgress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -91,7 +92,7 @@ public final class StageLoop {
         NonFiniteGuard guard = new NonFiniteGuard(NonFiniteGuard.DEFAULT_MAX_CONSECUTIVE);
         boolean writes = run.ranks().writes();
         // Every rank takes the same decisions (losses, norms and EX are reduced), so only the leader reports them.
-        try (StageEvaluation evaluation = new StageEvaluation(policy, eval, config);
+        try (StageEvaluation evaluation = new StageEvaluation(policy, eval, config, run.ranks());
              TrainingProgress progress = writes
                      ? new TrainingProgress(stage, totalSteps, state.step(), config.logging().progress())
                      : TrainingProgress.silent(stage, totalSteps, state.step())) {
@@ -124,7 +125,10 @@ public final class StageLoop {
                 }
             }
         }
-        return new StageResult(run.folder().dir(), state, checkpoints.bestAdapter().orElseThrow(),
+        // The leader wrote the checkpoints; the others learn which is best from it, once it has.
+        byte[] best = run.ranks().fromLeader(writes
+                ? checkpoints.bestAdapter().orElseThrow().toString().getBytes(StandardCharsets.UTF_8) : new byte[0]);
+        return new StageResult(run.folder().dir(), state, Path.of(new String(best, StandardCharsets.UTF_8)),
                 (System.nanoTime() - started) / 1e9);
     }
 

@@ -27,17 +27,24 @@ public final class TrainingStages {
      */
     public static StageResult start(Stage stage, RunConfig config, Path runDir, Optional<Path> initAdapter,
                                     long stopAfterStep) {
+        return start(stage, config, runDir, initAdapter, stopAfterStep, DataParallel.single());
+    }
+
+    /** As above, as one of {@code ranks} (which the caller joined and closes). */
+    public static StageResult start(Stage stage, RunConfig config, Path runDir, Optional<Path> initAdapter,
+                                    long stopAfterStep, DataParallel ranks) {
         requireSection(stage, config);
         TrainingData data = TrainingData.load(config.data());
         try (Policy policy = Policy.load(config)) {
             // loaded from the user's own folder first, so that a wrong rank or a corrupt file is reported by its name
             initAdapter.ifPresent(policy::loadAdapters);
-            TrainingRun run = TrainingRun.create(config, stage.name().toLowerCase(), runDir);
+            TrainingRun run = TrainingRun.create(config, stage.name().toLowerCase(), runDir, ranks);
             try (run) {
-                Optional<Path> kept = initAdapter.map(adapter -> run.folder().keepInitialAdapters(adapter));
+                Optional<Path> kept = ranks.writes()
+                        ? initAdapter.map(adapter -> run.folder().keepInitialAdapters(adapter)) : initAdapter;
                 return train(stage, run, policy, data, false, kept, stopAfterStep);
             } catch (RuntimeException | Error e) {
-                run.folder().removeIfUnused();
+                if (ranks.writes()) run.folder().removeIfUnused();
                 throw e;
             }
         }
@@ -45,7 +52,13 @@ public final class TrainingStages {
 
     /** Continues the run in {@code runDir} from its newest complete checkpoint, with the config it started with. */
     public static StageResult resume(Stage stage, Path runDir, List<String> overrides, long stopAfterStep) {
-        try (TrainingRun run = TrainingRun.resume(runDir, overrides)) {
+        return resume(stage, runDir, overrides, stopAfterStep, DataParallel.single());
+    }
+
+    /** As above, as one of {@code ranks} (which the caller joined and closes). */
+    public static StageResult resume(Stage stage, Path runDir, List<String> overrides, long stopAfterStep,
+                                     DataParallel ranks) {
+        try (TrainingRun run = TrainingRun.resume(runDir, overrides, ranks)) {
             requireSection(stage, run.config());
             TrainingData data = TrainingData.load(run.config().data());
             try (Policy policy = Policy.load(run.config())) {
@@ -70,7 +83,10 @@ public final class TrainingStages {
 
     private static StageResult train(Stage stage, TrainingRun run, Policy policy, TrainingData data, boolean resume,
                                      Optional<Path> initAdapter, long stopAfterStep) {
-        System.err.println(stage.name().toLowerCase() + ": run folder " + run.folder().dir());
+        if (run.ranks().writes()) {
+            String ranks = run.ranks().worldSize() > 1 ? " (" + run.ranks().worldSize() + " data-parallel ranks)" : "";
+            System.err.println(stage.name().toLowerCase() + ": run folder " + run.folder().dir() + ranks);
+        }
         return switch (stage) {
             case SFT -> new SftTrainer(run, policy, data.train(), data.eval()).train(resume, initAdapter, stopAfterStep);
             case GRPO -> new GrpoTrainer(run, policy, data.train(), data.eval()).train(resume, initAdapter, stopAfterStep);

@@ -57,6 +57,22 @@ class DataParallelTrainingTest {
         }
     }
 
+    /** The data order and the draws do not depend on the number of ranks, so a run may resume on another number. */
+    @Test
+    void aRunStoppedOnTwoRanksResumesOnThreeAsIfUninterrupted() throws Exception {
+        RunConfig config = setup.config("sft.max_steps=4", "sft.micro_batch_size=2", "sft.grad_accumulation=3",
+                "sft.eval_every=0", "eval.max_examples=3", "eval.max_new_tokens=8", "checkpoint.every_n_steps=2");
+        StageResult alone = TrainingStages.start(Stage.SFT, config, dir.resolve("resume-1"), Optional.empty());
+        Path runDir = dir.resolve("resume-2-3");
+        StageResult first = trainOnRanks(2, ranks -> TrainingStages.start(Stage.SFT, config, runDir, Optional.empty(),
+                2, ranks));
+        assertEquals(2, first.state().step());
+        StageResult rest = trainOnRanks(3, ranks -> TrainingStages.resume(Stage.SFT, runDir, List.of(), Long.MAX_VALUE,
+                ranks));
+        assertEquals(4, rest.state().step());
+        assertSameTraining(alone, rest, SftTrainer.STAGE, List.of(MetricKeys.LOSS, MetricKeys.GRAD_NORM));
+    }
+
     @Test
     void grpoOnTwoRanksTrainsWhatOneProcessTrains() throws Exception {
         // 3 prompts x 2 samples, micro-batches of 2, 3 per update: the ranks sample 1 and 2 prompts and take 1 and 2

@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param rank               this process's place in [0, worldSize)
  * @param worldSize          how many processes train together
- * @param localRank          this process's place among those on its machine (picks its GPU)
+ * @param localRank          this process's place among those on its machine (by convention, which GPU it uses)
  * @param masterAddr         host of the rendezvous store (rank 0's machine, or the launcher's)
  * @param masterPort         port of the rendezvous store; 0 in a single-process run
  * @param launcherHostsStore whether the launcher already serves the store at masterAddr:masterPort (torchrun's agent

@@ -14,8 +14,13 @@ public final class Main {
 
     /** Runs the CLI and returns its exit code (tests call this instead of main). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line as {@link #run} executes it, for tests that reach into a subcommand before executing. */
+    static CommandLine commandLine() {
         // No @file expansion: `--sql @/etc/passwd` is SQL text, never a file read behind the user's back.
         return new CommandLine(new SqlrlCommand()).setExpandAtFiles(false)
-                .setExecutionExceptionHandler(new UserErrorHandler()).execute(args);
+                .setExecutionExceptionHandler(new UserErrorHandler());
     }
 }

@@ -3,6 +3,9 @@ package dev.sqlrl.cli;
 import dev.sqlrl.UserInputException;
 import dev.sqlrl.config.RunConfig;
 import dev.sqlrl.config.RunConfigs;
+import dev.sqlrl.dist.DistributedEnv;
+import dev.sqlrl.dist.RankLauncher;
+import dev.sqlrl.dist.SelfCommand;
 import dev.sqlrl.train.StageResult;
 import dev.sqlrl.train.TrainingStages;
 import dev.sqlrl.train.TrainingStages.Stage;
@@ -11,6 +14,7 @@ import dev.sqlrl.train.run.RunPlots;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,6 +40,17 @@ public final class TrainCommand implements Runnable {
 
     /** Options of both stages. */
     abstract static class StageCommand implements Callable<Integer> {
+        private static final String NPROC_PER_NODE = "--nproc-per-node";
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        /**
+         * The process environment, where a launcher (torchrun, srun, a --nproc-per-node parent) says which rank this
+         * process is; tests give their own, as the JVM's cannot be changed.
+         */
+        Map<String, String> environment = System.getenv();
+
         @Option(names = "--config", paramLabel = "FILE", description = "Run configuration (YAML; see configs/README.md); needed unless --resume (default: none).")
         Path config;
 
@@ -67,10 +82,26 @@ public final class TrainCommand implements Runnable {
                         + "(default: run to the end).")
         Long stopAfterSteps;
 
+        @Option(names = NPROC_PER_NODE, paramLabel = "N",
+                description = "Data-parallel training with N processes (ranks) on this machine, e.g. one per GPU: this command "
+                        + "starts them as children with torchrun's variables, prefixes their output with the rank and stops "
+                        + "all if one fails; not with an outer launcher such as torchrun (default: 1, in this process).")
+        Integer nprocPerNode;
+
         abstract Stage stage();
 
         @Override
         public Integer call() {
+            if (nprocPerNode != null) {
+                if (nprocPerNode < 1) throw new UserInputException(NPROC_PER_NODE + " must be >= 1, got " + nprocPerNode);
+                String outerWorldSize = environment.get("WORLD_SIZE");
+                if (outerWorldSize != null) {
+                    throw new UserInputException(NPROC_PER_NODE + " starts its own ranks; it cannot be combined with an "
+                            + "outer launcher (WORLD_SIZE=" + outerWorldSize + " is set)");
+                }
+                if (nprocPerNode > 1) return launchRanks(nprocPerNode);
+            }
+            DistributedEnv distributed = DistributedEnv.fromEnvironment(environment);
             StageResult result;
             if (resume != null) {
                 if (config != null || model != null || data != null || adapter != null || out != null) {
@@ -87,6 +118,8 @@ public final class TrainCommand implements Runnable {
                 RunConfig runConfig = RunConfigs.load(config, all);
                 result = TrainingStages.start(stage(), runConfig, out, Optional.ofNullable(adapter), stopAfter());
             }
+            // one report per run, not one per rank
+            if (!distributed.isRankZero()) return 0;
             RunFolder folder = RunFolder.open(result.runDir());
             List<Path> plots = RunPlots.render(folder.metricsFile(), folder.plotsDir());
             String best = result.state().bestStep() < 0 ? "no evaluation yet"
@@ -97,6 +130,14 @@ public final class TrainCommand implements Runnable {
             System.out.println("best adapter: " + result.bestAdapter());
             System.out.println("run: " + folder.dir());
             return 0;
+        }
+
+        /** Becomes the launcher of {@code ranks} copies of this very command, without the option that asked for them. */
+        private int launchRanks(int ranks) {
+            List<String> args = SelfCommand.withoutOption(spec.root().commandLine().getParseResult().originalArgs(),
+                    NPROC_PER_NODE);
+            return new RankLauncher(SelfCommand.of(Main.class.getName(), args), ranks, System.out, System.err,
+                    RankLauncher.DEFAULT_STOP_GRACE).run();
         }
 
         private long stopAfter() {

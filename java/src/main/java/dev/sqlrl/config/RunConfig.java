@@ -21,7 +21,9 @@ public record RunConfig(
         @Key("Rewards.") RewardSection reward,
         @Key("Evaluation.") EvalSection eval,
         @Key("Checkpoints.") CheckpointSection checkpoint,
-        @Key("Logging.") LoggingSection logging) {
+        @Key("Logging.") LoggingSection logging,
+        @Key("Data-parallel training over several processes (ignored by a single process).")
+                DistributedSection distributed) {
 
     /** Every key at its declared default; the stage sections are absent (filled with their own defaults when present). */
     public static RunConfig defaults() {

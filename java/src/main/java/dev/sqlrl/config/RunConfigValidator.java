@@ -15,6 +15,7 @@ final class RunConfigValidator {
         if (config.sft() != null) v.checkSft(config.sft());
         if (config.grpo() != null) v.checkGrpo(config.grpo());
         v.checkReward(config.reward());
+        v.checkDistributed(config.distributed(), config.model());
         return v.errors;
     }
 
@@ -55,6 +56,14 @@ final class RunConfigValidator {
             error("reward.execution.executable", ConfigSchema.number(values.executable()) + " is out of range; allowed: ["
                     + ConfigSchema.number(values.failed()) + ", " + ConfigSchema.number(values.correct())
                     + "] (between failed and correct)");
+        }
+    }
+
+    private void checkDistributed(DistributedSection distributed, ModelSection model) {
+        // NCCL reduces only CUDA tensors: a CPU run with it would fail at the first all-reduce, after loading the model.
+        if (distributed.backend() == DistributedBackend.NCCL && model.device() != dev.sqlrl.model.Device.CUDA) {
+            error("distributed.backend", "nccl needs model.device cuda, not " + ConfigSchema.spelling(model.device())
+                    + "; use gloo or auto");
         }
     }
 

@@ -25,7 +25,7 @@ class ConfigDefaultsGoldenTest {
     void bareDefaultsAreUnchanged() throws IOException {
         RunConfig d = RunConfig.defaults();
         RunConfig withStages = new RunConfig(d.name(), d.seed(), d.outputDir(), d.model(), d.data(), d.prompt(), d.lora(),
-                SftSection.defaults(), GrpoSection.defaults(), d.reward(), d.eval(), d.checkpoint(), d.logging());
+                SftSection.defaults(), GrpoSection.defaults(), d.reward(), d.eval(), d.checkpoint(), d.logging(), d.distributed());
         assertGolden("defaults.yaml", RunConfigs.toYaml(withStages));
     }
 

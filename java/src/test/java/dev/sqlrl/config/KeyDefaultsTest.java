@@ -85,7 +85,7 @@ class KeyDefaultsTest {
     private static RunConfig defaultsWithStages() {
         RunConfig d = RunConfig.defaults();
         return new RunConfig(d.name(), d.seed(), d.outputDir(), d.model(), d.data(), d.prompt(), d.lora(),
-                SftSection.defaults(), GrpoSection.defaults(), d.reward(), d.eval(), d.checkpoint(), d.logging());
+                SftSection.defaults(), GrpoSection.defaults(), d.reward(), d.eval(), d.checkpoint(), d.logging(), d.distributed());
     }
 
     private static void checkSection(String markdown, String path, Class<?> section, Object defaults) {

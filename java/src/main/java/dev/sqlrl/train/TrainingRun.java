@@ -51,7 +51,7 @@ public final class TrainingRun implements AutoCloseable {
             Path target = dir != null ? dir : config.outputDir().resolve(config.name() + "-" + stage + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             folder = RunFolder.create(target);
-            folder.recordConfig(config);
+            folder.recordConfig(config, ranks.worldSize());
         }
         byte[] path = ranks.fromLeader(folder == null ? new byte[0]
                 : folder.dir().toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
@@ -82,7 +82,7 @@ public final class TrainingRun implements AutoCloseable {
             }
         }
         RunConfig config = RunConfigs.load(folder.configFile(), overrides);
-        if (!overrides.isEmpty() && ranks.writes()) folder.recordConfig(config);
+        if (!overrides.isEmpty() && ranks.writes()) folder.recordConfig(config, ranks.worldSize());
         return new TrainingRun(folder, config, ranks);
     }
 
@@ -92,7 +92,7 @@ public final class TrainingRun implements AutoCloseable {
      */
     public static final List<String> RESUMABLE_KEYS = List.of("eval.", "checkpoint.", "logging.", "output_dir",
             "model.path", "model.device", "model.threads", "model.dense_sampling", "model.cuda_graphs", "model.logprob_chunk",
-            "model.gradient_checkpointing", "data.path", "reward.threads");
+            "model.gradient_checkpointing", "data.path", "reward.threads", "distributed.");
 
     /**
      * Opens the metrics log, dropping records after {@code resumedStep} (records of steps that will be redone); the

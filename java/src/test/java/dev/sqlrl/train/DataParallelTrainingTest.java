@@ -54,6 +54,8 @@ class DataParallelTrainingTest {
                     Optional.empty(), Long.MAX_VALUE, ranks));
             assertSameTraining(alone, split, SftTrainer.STAGE, List.of(MetricKeys.LOSS, MetricKeys.GRAD_NORM));
             assertEquals(series(alone.runDir(), "eval", MetricKeys.EVAL_EX), series(split.runDir(), "eval", MetricKeys.EVAL_EX));
+            assertTrue(Files.readString(split.runDir().resolve("config.yaml"))
+                    .contains("# Trained by " + world + " data-parallel ranks"), "the run's config records its ranks");
         }
     }
 

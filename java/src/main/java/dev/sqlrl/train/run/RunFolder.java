@@ -87,8 +87,14 @@ public final class RunFolder {
      * --set changed a setting records the change, so that the next resume continues with it).
      */
     public void recordConfig(RunConfig config) {
+        recordConfig(config, 1);
+    }
+
+    /** As above, noting the number of data-parallel ranks that train the run (resuming may use another number). */
+    public void recordConfig(RunConfig config, int worldSize) {
+        String ranks = worldSize > 1 ? "# Trained by " + worldSize + " data-parallel ranks (WORLD_SIZE).\n" : "";
         DurableFiles.writeAtomically(configFile(), ("# Resolved configuration of run '" + config.name()
-                + "': every key, defaults included.\n" + RunConfigs.toYaml(config)).getBytes(StandardCharsets.UTF_8));
+                + "': every key, defaults included.\n" + ranks + RunConfigs.toYaml(config)).getBytes(StandardCharsets.UTF_8));
     }
 
     public Path configFile() {

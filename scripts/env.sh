@@ -76,6 +76,10 @@ sqlrl_missing_packages() { # prints the Debian packages the build needs and this
   if command -v dpkg >/dev/null && [ -z "${Torch_DIR:-}${CMAKE_PREFIX_PATH:-}" ] && ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
     missing+=(libopenblas0-pthread)
   fi
+  # Gloo's headers: data-parallel training on the CPU goes through libtorch's ProcessGroupGloo, whose header needs them
+  if command -v dpkg >/dev/null && [ -z "${Torch_DIR:-}${CMAKE_PREFIX_PATH:-}" ] && ! dpkg -s libgloo-dev >/dev/null 2>&1; then
+    missing+=(libgloo-dev)
+  fi
   echo "${missing[*]}"
 }
 
@@ -93,7 +97,7 @@ sqlrl_ensure_tools() {
   fi
   local started=$SECONDS
   echo "sqlrl: installing $missing with apt-get, once (maven builds the Java side, cmake + g++ the native library" \
-       "on libtorch-dev; libopenblas0-pthread is libtorch's fast CPU BLAS)" >&2
+       "on libtorch-dev; libopenblas0-pthread is libtorch's fast CPU BLAS; libgloo-dev the headers of its data-parallel backend)" >&2
   # shellcheck disable=SC2086
   if ! { sqlrl_apt_get update -qq >&2 && sqlrl_apt_get install -y -qq $missing >&2; }; then
     echo "sqlrl: apt-get could not install $missing; install them by hand and run this again" >&2

@@ -47,6 +47,9 @@ typedef struct sqlrl_model sqlrl_model;
  */
 typedef struct sqlrl_session sqlrl_session;
 
+/* A c10d process group (data-parallel training): the ranks that train one run together. */
+typedef struct sqlrl_dist sqlrl_dist;
+
 /* status codes */
 #define SQLRL_OK 0
 #define SQLRL_ERR_INVALID_ARGUMENT 1
@@ -379,5 +382,56 @@ SQLRL_API int32_t sqlrl_zero_grad(sqlrl_model* model);
 SQLRL_API int32_t sqlrl_adamw_step(sqlrl_model* model, double lr, double beta1, double beta2, double eps,
                                    double weight_decay, double max_grad_norm, int64_t step,
                                    double* out_grad_norm);
+
+/* ---- data parallel: a c10d process group (libtorch's own: Gloo on the CPU, NCCL on CUDA) ---- */
+
+/* backends */
+#define SQLRL_DIST_GLOO 0
+#define SQLRL_DIST_NCCL 1
+
+/* reductions (sqlrl_dist_allreduce_f64) */
+#define SQLRL_REDUCE_SUM 0
+#define SQLRL_REDUCE_MIN 1
+#define SQLRL_REDUCE_MAX 2
+
+/* How a rank joins its group; sqlrl_dist_params_init fills the defaults (a group of one, Gloo, 127.0.0.1:29500). */
+typedef struct sqlrl_dist_params {
+  int32_t rank;            /* this process, 0 .. world_size - 1 (default 0) */
+  int32_t world_size;      /* ranks in the group (default 1) */
+  const char* master_addr; /* host of rank 0, where the rendezvous store listens (default "127.0.0.1") */
+  int32_t master_port;     /* its port (default 29500) */
+  int32_t host_store;      /* 1: rank 0 starts the store; 0: a launcher hosts it already, e.g. torchrun's agent (default 1) */
+  int32_t backend;         /* SQLRL_DIST_* (default SQLRL_DIST_GLOO); NCCL needs a CUDA build */
+  int64_t timeout_ms;      /* rendezvous, and each collective: a rank gone silent is reported after it (default 600000) */
+  int64_t bucket_bytes;    /* LoRA tensors are packed into flat buckets of this size for each collective
+                              (default 26214400, DDP's 25 MiB) */
+} sqlrl_dist_params;
+
+/* Fills params with the defaults above. */
+SQLRL_API void sqlrl_dist_params_init(sqlrl_dist_params* params);
+/*
+ * Joins the group: meets the other ranks through a TCPStore at master_addr:master_port, checks that they all give
+ * the same world_size and that no rank is claimed twice (two runs on one port), then connects the backend. Fails with
+ * SQLRL_ERR_INVALID_ARGUMENT for bad params and SQLRL_ERR_STATE, the message naming the cause, for a port in use,
+ * a store that cannot be reached within timeout_ms, ranks that never came, a world size mismatch or a rank taken
+ * twice.
+ */
+SQLRL_API int32_t sqlrl_dist_create(const sqlrl_dist_params* params, sqlrl_dist** out_dist);
+SQLRL_API void sqlrl_dist_free(sqlrl_dist* dist);
+/*
+ * Sums the LoRA gradients of the model over all ranks, in place, then multiplies them by scale: the gradients are
+ * packed into flat buckets of bucket_bytes, one all-reduce per bucket, not one per tensor. Every rank's model must
+ * have the same adapters (the same tensors in the same order). SQLRL_ERR_STATE, naming this rank, when a collective
+ * fails or times out (a rank died).
+ */
+SQLRL_API int32_t sqlrl_dist_allreduce_lora_grads(sqlrl_dist* dist, sqlrl_model* model, double scale);
+/* Copies root's LoRA values and AdamW moments to every rank (bucketed as above). */
+SQLRL_API int32_t sqlrl_dist_broadcast_lora(sqlrl_dist* dist, sqlrl_model* model, int32_t root);
+/* Reduces n doubles of a host buffer over all ranks, in place (SQLRL_REDUCE_*): token counts, rewards, metrics. */
+SQLRL_API int32_t sqlrl_dist_allreduce_f64(sqlrl_dist* dist, double* values, int64_t n, int32_t op);
+/* Copies n bytes of a host buffer from root to every rank. */
+SQLRL_API int32_t sqlrl_dist_broadcast_bytes(sqlrl_dist* dist, uint8_t* data, int64_t n, int32_t root);
+/* Returns once every rank has called it (or fails after timeout_ms). */
+SQLRL_API int32_t sqlrl_dist_barrier(sqlrl_dist* dist);
 
 #endif

@@ -107,7 +107,7 @@ public final class TrainCommand implements Runnable {
                 if (config != null || model != null || data != null || adapter != null || out != null) {
                     throw new UserInputException("--resume takes the run's own config: give only --set with it");
                 }
-                result = TrainingStages.resume(stage(), resume, overrides, stopAfter());
+                result = TrainingStages.resume(stage(), resume, overrides, stopAfter(), distributed);
             } else {
                 if (config == null) {
                     throw new UserInputException("give --config FILE (e.g. configs/demo_cpu.yaml) or --resume RUN_DIR");
@@ -116,7 +116,7 @@ public final class TrainCommand implements Runnable {
                 if (model != null) all.add("model.path=" + model.toAbsolutePath());
                 if (data != null) all.add("data.path=" + data.toAbsolutePath());
                 RunConfig runConfig = RunConfigs.load(config, all);
-                result = TrainingStages.start(stage(), runConfig, out, Optional.ofNullable(adapter), stopAfter());
+                result = TrainingStages.start(stage(), runConfig, out, Optional.ofNullable(adapter), stopAfter(), distributed);
             }
             // one report per run, not one per rank
             if (!distributed.isRankZero()) return 0;

@@ -16,6 +16,11 @@ public final class UserErrorHandler implements IExecutionExceptionHandler {
             cmd.getErr().println("sqlrl: " + dev.sqlrl.OneLine.of(String.valueOf(e.getMessage())));
             return 2;
         }
+        if (e instanceof dev.sqlrl.dist.DistributedException && !debug) {
+            // another rank stopped: its own output says why; this one only says that it stopped with it
+            cmd.getErr().println("sqlrl: " + dev.sqlrl.OneLine.of(String.valueOf(e.getMessage())));
+            return 1;
+        }
         e.printStackTrace(cmd.getErr());
         return 1;
     }

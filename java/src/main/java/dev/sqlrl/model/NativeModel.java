@@ -312,6 +312,11 @@ public final class NativeModel implements AutoCloseable {
         }
     }
 
+    /** The native handle, for the calls of other packages that take a model (dev.sqlrl.dist's collectives). */
+    public MemorySegment nativeHandle() {
+        return live();
+    }
+
     private MemorySegment live() {
         if (handle == null) throw new IllegalStateException("the model is closed");
         return handle;

@@ -69,6 +69,14 @@ public final class TrainingRun implements AutoCloseable {
 
     /** As above for one of {@code ranks}: only the leader records the overrides. */
     public static TrainingRun resume(Path dir, List<String> overrides, DataParallel ranks) {
+        RunConfig config = resumedConfig(dir, overrides);
+        RunFolder folder = RunFolder.open(dir);
+        if (!overrides.isEmpty() && ranks.writes()) folder.recordConfig(config, ranks.worldSize());
+        return new TrainingRun(folder, config, ranks);
+    }
+
+    /** The config a resumed run continues with: its own, with {@code overrides} of {@link #RESUMABLE_KEYS} only. */
+    public static RunConfig resumedConfig(Path dir, List<String> overrides) {
         RunFolder folder = RunFolder.open(dir);
         if (!Files.isRegularFile(folder.configFile())) {
             throw new UserInputException("cannot resume " + dir + ": it has no " + folder.configFile().getFileName());
@@ -81,9 +89,7 @@ public final class TrainingRun implements AutoCloseable {
                         + " start a new run from its adapter with --adapter " + dir.resolve("checkpoints") + "/step-N/adapter");
             }
         }
-        RunConfig config = RunConfigs.load(folder.configFile(), overrides);
-        if (!overrides.isEmpty() && ranks.writes()) folder.recordConfig(config, ranks.worldSize());
-        return new TrainingRun(folder, config, ranks);
+        return RunConfigs.load(folder.configFile(), overrides);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.sqlrl.train;
 
 import dev.sqlrl.UserInputException;
 import dev.sqlrl.config.RunConfig;
+import dev.sqlrl.dist.DistributedEnv;
 import dev.sqlrl.train.grpo.GrpoTrainer;
 import dev.sqlrl.train.sft.SftTrainer;
 import java.nio.file.Path;
@@ -30,6 +31,17 @@ public final class TrainingStages {
         return start(stage, config, runDir, initAdapter, stopAfterStep, DataParallel.single());
     }
 
+    /**
+     * As above, as the rank `env` describes (a launcher's environment; one process when it names none), joining the
+     * other ranks with the config's distributed settings.
+     */
+    public static StageResult start(Stage stage, RunConfig config, Path runDir, Optional<Path> initAdapter,
+                                    long stopAfterStep, DistributedEnv env) {
+        try (DataParallel ranks = ProcessGroupRanks.join(env, config)) {
+            return start(stage, config, runDir, initAdapter, stopAfterStep, ranks);
+        }
+    }
+
     /** As above, as one of {@code ranks} (which the caller joined and closes). */
     public static StageResult start(Stage stage, RunConfig config, Path runDir, Optional<Path> initAdapter,
                                     long stopAfterStep, DataParallel ranks) {
@@ -53,6 +65,14 @@ public final class TrainingStages {
     /** Continues the run in {@code runDir} from its newest complete checkpoint, with the config it started with. */
     public static StageResult resume(Stage stage, Path runDir, List<String> overrides, long stopAfterStep) {
         return resume(stage, runDir, overrides, stopAfterStep, DataParallel.single());
+    }
+
+    /** As above, as the rank `env` describes, joining the others with the run's distributed settings. */
+    public static StageResult resume(Stage stage, Path runDir, List<String> overrides, long stopAfterStep,
+                                     DistributedEnv env) {
+        try (DataParallel ranks = ProcessGroupRanks.join(env, TrainingRun.resumedConfig(runDir, overrides))) {
+            return resume(stage, runDir, overrides, stopAfterStep, ranks);
+        }
     }
 
     /** As above, as one of {@code ranks} (which the caller joined and closes). */

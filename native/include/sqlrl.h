@@ -119,6 +119,11 @@ SQLRL_API const char* sqlrl_version(void);
 SQLRL_API int32_t sqlrl_abi_version(void);
 /* 1 if the library was built with CUDA and a device is visible, else 0. */
 SQLRL_API int32_t sqlrl_cuda_available(void);
+/*
+ * The CUDA device that models created afterwards (and NCCL process groups) use: a data-parallel rank takes its
+ * LOCAL_RANK's GPU. Default 0. SQLRL_ERR_UNSUPPORTED without CUDA; INVALID_ARGUMENT for an index past the GPUs.
+ */
+SQLRL_API int32_t sqlrl_cuda_set_device(int32_t index);
 /* Intra-op threads of the CPU backend. */
 SQLRL_API int32_t sqlrl_set_num_threads(int32_t threads);
 /*

@@ -6,6 +6,20 @@
 #include "api_guard.h"
 #include "torch_compat.h"
 
+extern "C" int32_t sqlrl_cuda_set_device(int32_t index) {
+  return sqlrl::guarded([&] {
+    if (!torch::cuda::is_available()) {
+      throw sqlrl::Unsupported("sqlrl_cuda_set_device: this libsqlrl was built without CUDA or sees no CUDA device");
+    }
+    int32_t count = static_cast<int32_t>(torch::cuda::device_count());
+    sqlrl::check_arg(index >= 0 && index < count, "CUDA device " + std::to_string(index) + " is outside [0, " +
+                                                      std::to_string(count) + ") (LOCAL_RANK beyond the GPUs?)");
+#ifdef SQLRL_WITH_CUDA
+    c10::cuda::set_device(static_cast<c10::DeviceIndex>(index));
+#endif
+  });
+}
+
 extern "C" int32_t sqlrl_device_copy_bandwidth(int32_t device, int64_t bytes, int32_t repeats,
                                                double* out_bytes_per_second) {
   return sqlrl::guarded([&] {
@@ -19,7 +33,7 @@ extern "C" int32_t sqlrl_device_copy_bandwidth(int32_t device, int64_t bytes, in
     if (cuda && !torch::cuda::is_available()) {
       throw sqlrl::Unsupported("SQLRL_DEVICE_CUDA requested, but this libsqlrl was built without CUDA or sees no CUDA device");
     }
-    at::TensorOptions options = at::TensorOptions(cuda ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU)).dtype(at::kFloat);
+    at::TensorOptions options = at::TensorOptions(cuda ? sqlrl::compat::cuda_device() : at::Device(at::kCPU)).dtype(at::kFloat);
     at::Tensor source = at::ones({bytes / 4}, options);
     at::Tensor target = at::empty_like(source);
     auto sync = [&] {

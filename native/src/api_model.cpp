@@ -49,7 +49,7 @@ extern "C" int32_t sqlrl_model_create(const sqlrl_model_params* params, sqlrl_mo
     auto handle = std::make_unique<ModelHandle>();
     Model& model = *handle->model;
     model.config = config;
-    model.device = device == SQLRL_DEVICE_CUDA ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
+    model.device = device == SQLRL_DEVICE_CUDA ? compat::cuda_device() : at::Device(at::kCPU);
     // CPU computes in fp32 (bf16 / NF4 weights are upcast at use); CUDA in bf16 unless weights are fp32.
     model.compute_dtype = device == SQLRL_DEVICE_CUDA && weight_mode != SQLRL_WEIGHTS_FP32 ? at::kBFloat16 : at::kFloat;
     *out_model = reinterpret_cast<sqlrl_model*>(handle.release());

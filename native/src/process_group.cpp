@@ -26,6 +26,7 @@
 #include <sstream>
 
 #include "api_guard.h"
+#include "torch_compat.h"
 
 namespace sqlrl {
 
@@ -168,7 +169,7 @@ ProcessGroup::ProcessGroup(const DistSettings& settings) : settings_(settings) {
       options->timeout = settings_.timeout;
       auto group = c10::make_intrusive<c10d::ProcessGroupNCCL>(backend_store, settings_.rank, settings_.world_size,
                                                                options);
-      group_ = std::make_unique<CollectivesOf<c10d::ProcessGroupNCCL>>(group, at::Device(at::kCUDA, 0));
+      group_ = std::make_unique<CollectivesOf<c10d::ProcessGroupNCCL>>(group, compat::cuda_device());
 #else
       throw Unsupported("SQLRL_DIST_NCCL needs a libsqlrl built against a CUDA libtorch with NCCL; this one has none "
                         "(use SQLRL_DIST_GLOO)");

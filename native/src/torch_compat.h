@@ -10,6 +10,7 @@
 
 #ifdef SQLRL_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
 #include <cuda_runtime_api.h>
 #endif
 
@@ -61,6 +62,15 @@ inline int64_t device_free_bytes(const c10::Device& device) {
   }
 #endif
   return -1;
+}
+
+// The CUDA device new models and process groups use (sqlrl_cuda_set_device; 0 unless set).
+inline at::Device cuda_device() {
+#ifdef SQLRL_WITH_CUDA
+  return at::Device(at::kCUDA, c10::cuda::current_device());
+#else
+  return at::Device(at::kCUDA, 0);
+#endif
 }
 
 }  // namespace sqlrl::compat

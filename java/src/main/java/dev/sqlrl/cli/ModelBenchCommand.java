@@ -79,6 +79,9 @@ abstract class ModelBenchCommand implements Callable<Integer> {
         result.put("lora_rank", loraRank);
         result.put("dense_sampling", denseSampling);
         result.put("cuda_graphs", cudaGraphs);
+        // a data-parallel rank (bench train-step --nproc-per-node) measures on its own GPU
+        var env = dev.sqlrl.dist.DistributedEnv.current();
+        if (env.isDistributed() && on == Device.CUDA) NativeRuntime.setCudaDevice(env.localRank());
         long start = System.nanoTime();
         try (NativeModel model = RandomModels.create(modelShape, mode, on, doubleQuant, loraRank, seed)) {
             model.setDenseSampling(denseSampling);

@@ -16,6 +16,11 @@ public final class NativeRuntime {
         NativeModel.check("sqlrl_set_num_threads", SqlrlNative.setNumThreads(threads));
     }
 
+    /** The GPU that models created afterwards use (a data-parallel rank's LOCAL_RANK); see sqlrl_cuda_set_device. */
+    public static void setCudaDevice(int index) {
+        NativeModel.check("sqlrl_cuda_set_device", SqlrlNative.cudaSetDevice(index));
+    }
+
     public static boolean cudaAvailable() {
         return SqlrlNative.cudaAvailable() == 1;
     }

@@ -4,6 +4,7 @@ import dev.sqlrl.config.RunConfig;
 import dev.sqlrl.dist.DistributedEnv;
 import dev.sqlrl.dist.ProcessGroup;
 import dev.sqlrl.model.NativeModel;
+import dev.sqlrl.model.NativeRuntime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +23,17 @@ public final class ProcessGroupRanks implements DataParallel {
      */
     public static DataParallel join(DistributedEnv env, RunConfig config) {
         if (!env.isDistributed()) return DataParallel.single();
+        // each rank of a machine takes its own GPU, before the model and the NCCL group are made on it
+        if (config.model().device() == dev.sqlrl.model.Device.CUDA) NativeRuntime.setCudaDevice(env.localRank());
         var distributed = config.distributed();
         ProcessGroup group = ProcessGroup.join(env.rank(), env.worldSize(), env.masterAddr(), env.masterPort(),
                 env.hostsStore(), distributed.backendFor(config.model().device()),
                 Duration.ofSeconds(distributed.timeoutSeconds()), ProcessGroup.DEFAULT_BUCKET_BYTES);
+        return new ProcessGroupRanks(group);
+    }
+
+    /** The ranks of a group joined elsewhere (closing these closes it). */
+    public static DataParallel over(ProcessGroup group) {
         return new ProcessGroupRanks(group);
     }
 

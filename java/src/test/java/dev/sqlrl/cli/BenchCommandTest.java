@@ -74,6 +74,21 @@ class BenchCommandTest {
         assertTrue(r.get("checkpointing").asBoolean());
     }
 
+    /** The one-process figure, then the same step on two ranks of real processes over Gloo, all-reduce timed apart. */
+    @Test
+    void trainStepOnTwoRanksIsReportedBesideOneProcess() throws Exception {
+        Result res = run("bench", "train-step", "--shape", "tiny", "--device", "cpu", "--weights", "fp32", "--batch", "4",
+                "--micro-batch", "2", "--prompt-len", "16", "--completion-len", "8", "--steps", "2", "--nproc-per-node", "2",
+                "--json");
+        assertEquals(0, res.code(), res.err());
+        JsonNode r = res.lastLineJson();
+        JsonNode dp = r.get("data_parallel");
+        assertEquals(2, dp.get("ranks").asInt(), r.toString());
+        assertEquals(r.get("tokens_per_step").asLong(), dp.get("tokens_per_step").asLong(), "the same whole step");
+        assertTrue(dp.get("all_reduce_s").asDouble() > 0 && r.get("all_reduce_s").asDouble() < 1e-3, r.toString());
+        assertTrue(res.out().contains("train-step on 2 data-parallel ranks: "), res.out());
+    }
+
     @Test
     void grpoStepRunsTheTrainersStepWithItsTimeSplit() throws Exception {
         Result res = run("bench", "grpo-step", "--shape", "tiny", "--device", "cpu",

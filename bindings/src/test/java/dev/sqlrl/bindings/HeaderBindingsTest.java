@@ -35,7 +35,7 @@ class HeaderBindingsTest {
     }
 
     /**
-     * The generated offsets of sqlrl_generate_params agree with the C compiler's: the native init writes the documented
+     * The generated offsets of the parameter structs agree with the C compiler's: the native init writes the documented
      * defaults into poisoned memory, and every Java accessor reads its own field's value back.
      */
     @Test
@@ -44,7 +44,7 @@ class HeaderBindingsTest {
             java.lang.foreign.MemorySegment params = SqlrlNative.GenerateParams.allocate(arena);
             params.fill((byte) 0x5A);
             SqlrlNative.generateParamsInit(params);
-            assertEquals(56, SqlrlNative.GenerateParams.SIZE);
+            assertEquals(64, SqlrlNative.GenerateParams.SIZE);
             assertEquals(1, SqlrlNative.GenerateParams.numSamples(params));
             assertEquals(256, SqlrlNative.GenerateParams.maxNewTokens(params));
             assertEquals(0, SqlrlNative.GenerateParams.greedy(params));
@@ -55,6 +55,20 @@ class HeaderBindingsTest {
             assertEquals(java.lang.foreign.MemorySegment.NULL, SqlrlNative.GenerateParams.stopIds(params));
             assertEquals(0, SqlrlNative.GenerateParams.nStopIds(params));
             assertEquals(1, SqlrlNative.GenerateParams.useAdapters(params));
+            assertEquals(java.lang.foreign.MemorySegment.NULL, SqlrlNative.GenerateParams.promptSeeds(params));
+
+            java.lang.foreign.MemorySegment dist = SqlrlNative.DistParams.allocate(arena);
+            dist.fill((byte) 0x5A);
+            SqlrlNative.distParamsInit(dist);
+            assertEquals(48, SqlrlNative.DistParams.SIZE);
+            assertEquals(0, SqlrlNative.DistParams.rank(dist));
+            assertEquals(1, SqlrlNative.DistParams.worldSize(dist));
+            assertEquals("127.0.0.1", SqlrlNative.DistParams.masterAddr(dist).reinterpret(16).getString(0));
+            assertEquals(29500, SqlrlNative.DistParams.masterPort(dist));
+            assertEquals(1, SqlrlNative.DistParams.hostStore(dist));
+            assertEquals(SqlrlNative.DIST_GLOO, SqlrlNative.DistParams.backend(dist));
+            assertEquals(600000L, SqlrlNative.DistParams.timeoutMs(dist));
+            assertEquals(26214400L, SqlrlNative.DistParams.bucketBytes(dist));
 
             java.lang.foreign.MemorySegment model = SqlrlNative.ModelParams.allocate(arena);
             model.fill((byte) 0x5A);

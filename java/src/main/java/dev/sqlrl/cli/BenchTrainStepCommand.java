@@ -60,7 +60,8 @@ final class BenchTrainStepCommand extends ModelBenchCommand {
     int nprocPerNode;
 
     /** Where rank 0 of a data-parallel measurement writes its result for the process that launched the ranks. */
-    @Option(names = "--data-parallel-result", hidden = true, paramLabel = "FILE")
+    @Option(names = "--data-parallel-result", hidden = true, paramLabel = "FILE",
+            description = "Internal: where rank 0 of --nproc-per-node writes its result (default: none).")
     Path dataParallelResult;
 
     @Override

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlrl.dist.SelfCommand;
 import dev.sqlrl.model.NativeTests;
-import dev.sqlrl.model.safetensors.SafetensorsFile;
+import dev.sqlrl.train.AdapterFiles;
 import dev.sqlrl.train.TinyTrainingSetup;
 import dev.sqlrl.train.run.MetricsLog;
 import java.io.IOException;
@@ -143,15 +143,6 @@ class DataParallelLaunchTest {
     }
 
     private static void assertSameAdapters(Path a, Path b) {
-        try (SafetensorsFile x = SafetensorsFile.open(a.resolve("adapter_model.safetensors"));
-             SafetensorsFile y = SafetensorsFile.open(b.resolve("adapter_model.safetensors"))) {
-            assertEquals(x.tensors().keySet(), y.tensors().keySet());
-            double largest = 0;
-            for (String name : x.tensors().keySet()) {
-                float[] p = x.floats(name), q = y.floats(name);
-                for (int i = 0; i < p.length; i++) largest = Math.max(largest, Math.abs(p[i] - q[i]));
-            }
-            assertTrue(largest < 1e-5, "adapters differ by up to " + largest);
-        }
+        AdapterFiles.assertClose(a, b, 1e-5);
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sqlrl.config.RunConfig;
 import dev.sqlrl.model.NativeTests;
-import dev.sqlrl.model.safetensors.SafetensorsFile;
 import dev.sqlrl.train.TrainingStages.Stage;
 import dev.sqlrl.train.grpo.GrpoTrainer;
 import dev.sqlrl.train.run.MetricKeys;
@@ -129,17 +128,7 @@ class DataParallelTrainingTest {
                 assertEquals(e, a, 1e-6 * Math.max(1, Math.abs(e)), metric + " at step " + (i + 1));
             }
         }
-        Path fileA = alone.bestAdapter().resolve("adapter_model.safetensors");
-        Path fileB = split.bestAdapter().resolve("adapter_model.safetensors");
-        try (SafetensorsFile a = SafetensorsFile.open(fileA); SafetensorsFile b = SafetensorsFile.open(fileB)) {
-            assertEquals(a.tensors().keySet(), b.tensors().keySet());
-            double largest = 0;
-            for (String name : a.tensors().keySet()) {
-                float[] x = a.floats(name), y = b.floats(name);
-                for (int i = 0; i < x.length; i++) largest = Math.max(largest, Math.abs(x[i] - y[i]));
-            }
-            assertTrue(largest < 1e-5, "adapters differ by up to " + largest);
-        }
+        AdapterFiles.assertClose(alone.bestAdapter(), split.bestAdapter(), 1e-5);
         try (var files = Files.list(split.runDir().getParent())) {
             assertEquals(1, files.filter(p -> p.getFileName().toString().equals(split.runDir().getFileName().toString()))
                     .count(), "one run folder, rank 0's");

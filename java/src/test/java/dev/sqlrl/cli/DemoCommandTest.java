@@ -54,8 +54,9 @@ class DemoCommandTest {
         double sft = summary.get("sft_ex").asDouble();
         double grpo = summary.get("grpo_ex").asDouble();
         assertTrue(sft >= base + 0.3, "SFT EX " + sft + " is not 0.3 above the base model's " + base);
-        // EX on 98 test questions moves in steps of 0.01; GRPO's gain shows in the paired reward below
-        assertTrue(grpo >= sft - 0.03, "GRPO EX " + grpo + " fell below SFT's " + sft);
+        // EX on the 72 test questions moves in steps of 0.014, and each stage's checkpoint is chosen on the 26
+        // validation questions, not on these: GRPO's gain shows in the paired reward below
+        assertTrue(grpo >= sft - 0.05, "GRPO EX " + grpo + " fell below SFT's " + sft);
         // paired by step (both runs draw the same prompts), so the noise is that of the per-step difference
         double gain = summary.get("paired_gain_last30").asDouble();
         int n = summary.get("last30_steps").asInt();

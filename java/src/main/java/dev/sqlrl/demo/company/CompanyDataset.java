@@ -15,13 +15,15 @@ import java.util.List;
 
 /**
  * Writes the demo's dataset folder in the JSONL layout that {@code DatasetLoader} reads:
- * {@code company.sqlite}, {@code train.jsonl}, {@code dev.jsonl} (the held-out test questions) and
+ * {@code company.sqlite}, {@code train.jsonl}, {@code val.jsonl} (held-out questions for choosing checkpoints),
+ * {@code dev.jsonl} (other held-out questions: the test split whose EX is reported) and
  * {@code tokenizer-corpus.txt} for {@code sqlrl init-model --tokenizer-corpus}. Every file is
  * written atomically; the same seed gives the same files.
  */
 public final class CompanyDataset {
     public static final String DATABASE_FILE = "company.sqlite";
     public static final String TRAIN_SPLIT = "train";
+    public static final String VALIDATION_SPLIT = "val";
     public static final String TEST_SPLIT = "dev";
     public static final String TOKENIZER_CORPUS_FILE = "tokenizer-corpus.txt";
     /** Sample values per column in the schema text the corpus carries (what the demo's prompts show). */
@@ -34,13 +36,16 @@ public final class CompanyDataset {
      *
      * @param database        the SQLite file
      * @param trainFile       train.jsonl
+     * @param validationFile  val.jsonl: questions for choosing checkpoints, on slot values neither train nor test uses
+     *                        with their template
      * @param testFile        dev.jsonl: questions whose slot values the train split never uses with their template
      * @param tokenizerCorpus text to train the demo model's tokenizer on
      * @param trainPairs      records in train.jsonl
+     * @param validationPairs records in val.jsonl
      * @param testPairs       records in dev.jsonl
      */
-    public record Written(Path database, Path trainFile, Path testFile, Path tokenizerCorpus, int trainPairs,
-                          int testPairs) {}
+    public record Written(Path database, Path trainFile, Path validationFile, Path testFile, Path tokenizerCorpus,
+                          int trainPairs, int validationPairs, int testPairs) {}
 
     private CompanyDataset() {}
 
@@ -61,12 +66,15 @@ public final class CompanyDataset {
         CompanyDatabase.create(database, seed);
         CompanyQuestions.Split split = CompanyQuestions.generate(database, seed);
         Path trainFile = dir.resolve(TRAIN_SPLIT + ".jsonl");
+        Path validationFile = dir.resolve(VALIDATION_SPLIT + ".jsonl");
         Path testFile = dir.resolve(TEST_SPLIT + ".jsonl");
         DurableFiles.writeString(trainFile, jsonl(TRAIN_SPLIT, split.train()));
+        DurableFiles.writeString(validationFile, jsonl(VALIDATION_SPLIT, split.validation()));
         DurableFiles.writeString(testFile, jsonl(TEST_SPLIT, split.test()));
         Path corpus = dir.resolve(TOKENIZER_CORPUS_FILE);
         DurableFiles.writeString(corpus, CompanyTokenizerCorpus.text(promptTemplate, schemaText(database), split));
-        return new Written(database, trainFile, testFile, corpus, split.train().size(), split.test().size());
+        return new Written(database, trainFile, validationFile, testFile, corpus, split.train().size(),
+                split.validation().size(), split.test().size());
     }
 
     /** The schema as prompts show it: DDL with keys and {@link #PROMPT_SAMPLE_VALUES} sample values per column. */

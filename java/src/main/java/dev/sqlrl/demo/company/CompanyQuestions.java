@@ -18,14 +18,24 @@ import java.util.Random;
  * a value whose gold result is empty or all NULL is left out before the split.
  */
 public final class CompanyQuestions {
-    /** Share of each template's values held out for test (at least one value). */
-    public static final double TEST_FRACTION = 0.2;
+    /** Share of each template's values held out of training (at least one value): for validation and test. */
+    public static final double HELD_OUT_FRACTION = 0.2;
 
-    /** The generated pairs, each list in a seeded random order that mixes the templates. */
-    public record Split(List<QuestionPair> train, List<QuestionPair> test) {
+    /**
+     * The generated pairs, each list in a seeded random order that mixes the templates. Validation (for choosing
+     * checkpoints) and test (for the reported EX) both use slot values training never saw with their template, and
+     * never the same ones: of the held-out pairs (shuffled), every third goes to validation, the others to test.
+     *
+     * @param heldOut validation and test together, in the order they were drawn (the tokenizer corpus reads them so,
+     *                which keeps the demo's tokenizer what it was before validation was split off)
+     */
+    public record Split(List<QuestionPair> train, List<QuestionPair> validation, List<QuestionPair> test,
+                        List<QuestionPair> heldOut) {
         public Split {
             train = List.copyOf(train);
+            validation = List.copyOf(validation);
             test = List.copyOf(test);
+            heldOut = List.copyOf(heldOut);
         }
     }
 
@@ -33,18 +43,20 @@ public final class CompanyQuestions {
 
     /** The bundled templates over {@code database}, split with {@code seed}. */
     public static Split generate(Path database, long seed) {
-        return generate(database, QuestionTemplate.bundled(), seed, TEST_FRACTION);
+        return generate(database, QuestionTemplate.bundled(), seed, HELD_OUT_FRACTION);
     }
 
     /**
      * Fills {@code templates} with the values their slot queries return from {@code database} and
-     * holds out {@code testFraction} of each template's answerable values (at least one) for test.
+     * holds out {@code heldOutFraction} of each template's answerable values (at least one) for validation and test.
      */
-    public static Split generate(Path database, List<QuestionTemplate> templates, long seed, double testFraction) {
-        if (!(testFraction > 0 && testFraction < 1)) {
-            throw new IllegalArgumentException("testFraction must be in (0, 1), got " + testFraction);
+    public static Split generate(Path database, List<QuestionTemplate> templates, long seed, double heldOutFraction) {
+        if (!(heldOutFraction > 0 && heldOutFraction < 1)) {
+            throw new IllegalArgumentException("heldOutFraction must be in (0, 1), got " + heldOutFraction);
         }
         List<QuestionPair> train = new ArrayList<>();
+        List<QuestionPair> held = new ArrayList<>();
+        List<QuestionPair> validation = new ArrayList<>();
         List<QuestionPair> test = new ArrayList<>();
         try (SqlSandbox sandbox = new SqlSandbox(SandboxLimits.defaults(), 1)) {
             for (QuestionTemplate template : templates) {
@@ -55,15 +67,22 @@ public final class CompanyQuestions {
                 }
                 // A random stream per template: adding or reordering templates leaves the others' splits alone.
                 Collections.shuffle(pairs, new Random(seed * 1_000_003L + template.id().hashCode()));
-                int testCount = Math.clamp(Math.round(pairs.size() * testFraction), 1, pairs.size() - 1);
-                test.addAll(pairs.subList(0, testCount));
-                train.addAll(pairs.subList(testCount, pairs.size()));
+                int heldOut = Math.clamp(Math.round(pairs.size() * heldOutFraction), 1, pairs.size() - 1);
+                held.addAll(pairs.subList(0, heldOut));
+                train.addAll(pairs.subList(heldOut, pairs.size()));
             }
         }
         Random order = new Random(seed);
         Collections.shuffle(train, order);
-        Collections.shuffle(test, order);
-        return new Split(train, test);
+        Collections.shuffle(held, order);
+        // of each template's held-out pairs (in the shuffled order), every third chooses checkpoints: every template
+        // keeps test questions, and those with three or more held out get validation questions too
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (QuestionPair pair : held) {
+            int index = seen.merge(pair.templateId(), 1, Integer::sum) - 1;
+            (index % 3 == 2 ? validation : test).add(pair);
+        }
+        return new Split(train, validation, test, held);
     }
 
     private static List<QuestionPair> answerablePairs(SqlSandbox sandbox, Path database, QuestionTemplate template) {

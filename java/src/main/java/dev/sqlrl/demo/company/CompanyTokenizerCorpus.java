@@ -24,7 +24,7 @@ final class CompanyTokenizerCorpus {
     static String text(PromptTemplate template, String schemaText, CompanyQuestions.Split split) {
         StringBuilder out = new StringBuilder(genericCorpus());
         if (!out.isEmpty() && out.charAt(out.length() - 1) != '\n') out.append('\n');
-        for (List<QuestionPair> pairs : List.of(split.train(), split.test())) {
+        for (List<QuestionPair> pairs : List.of(split.train(), split.heldOut())) {
             for (QuestionPair pair : pairs) {
                 // Role names stand in for the chat template's markers: those are special tokens, never merged.
                 for (ChatMessage message : template.messages(schemaText, pair.question(), null)) {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CompanyDatasetTest {
-    private static final Set<String> WRITTEN_FILES = Set.of("company.sqlite", "train.jsonl", "dev.jsonl", "tokenizer-corpus.txt");
+    private static final Set<String> WRITTEN_FILES = Set.of("company.sqlite", "train.jsonl", "val.jsonl", "dev.jsonl", "tokenizer-corpus.txt");
 
     @TempDir
     Path dir;
@@ -36,10 +36,15 @@ class CompanyDatasetTest {
         CompanyDataset.Written written = CompanyDataset.write(dir.resolve("demo"), 7);
         PromptBuilder prompts = new PromptBuilder(PromptTemplate.load(PromptTemplate.DEFAULT_ID), ChatTemplate.chatMl(),
                 new SchemaSerializer(new SchemaSerializer.Options(true, CompanyDataset.PROMPT_SAMPLE_VALUES, 40)));
-        for (String splitName : List.of(CompanyDataset.TRAIN_SPLIT, CompanyDataset.TEST_SPLIT)) {
+        for (String splitName : List.of(CompanyDataset.TRAIN_SPLIT, CompanyDataset.VALIDATION_SPLIT, CompanyDataset.TEST_SPLIT)) {
             Dataset dataset = DatasetLoader.load(dir.resolve("demo"), splitName);
             assertEquals(DatasetLayout.JSONL, dataset.layout());
-            assertEquals(splitName.equals("train") ? written.trainPairs() : written.testPairs(), dataset.examples().size());
+            int expected = switch (splitName) {
+                case CompanyDataset.TRAIN_SPLIT -> written.trainPairs();
+                case CompanyDataset.VALIDATION_SPLIT -> written.validationPairs();
+                default -> written.testPairs();
+            };
+            assertEquals(expected, dataset.examples().size());
             assertEquals(Set.of("company"), dataset.schemas().keySet());
             for (Example example : dataset.examples()) {
                 assertEquals(written.database().toAbsolutePath().normalize(), example.dbPath());

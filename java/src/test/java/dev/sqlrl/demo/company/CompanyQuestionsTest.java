@@ -40,7 +40,7 @@ class CompanyQuestionsTest {
     }
 
     private static List<QuestionPair> all() {
-        return Stream.concat(split.train().stream(), split.test().stream()).toList();
+        return Stream.of(split.train(), split.validation(), split.test()).flatMap(List::stream).toList();
     }
 
     @Test
@@ -82,6 +82,22 @@ class CompanyQuestionsTest {
                 testValuesSeenElsewhere + " of " + split.test().size() + " test values appear in some train question");
     }
 
+    /** Choosing checkpoints on validation must not peek at test, nor at what training saw. */
+    @Test
+    void validationValuesAreNeverSeenWithTheirTemplateInTrainingOrTest() {
+        Map<String, Set<String>> trainValues = valuesByTemplate(split.train());
+        Map<String, Set<String>> testValues = valuesByTemplate(split.test());
+        Map<String, Set<String>> validationValues = valuesByTemplate(split.validation());
+        assertTrue(validationValues.size() >= 6, "validation covers " + validationValues.size() + " templates");
+        for (Map.Entry<String, Set<String>> e : validationValues.entrySet()) {
+            for (Map<String, Set<String>> other : List.of(trainValues, testValues)) {
+                Set<String> shared = new HashSet<>(e.getValue());
+                shared.retainAll(other.getOrDefault(e.getKey(), Set.of()));
+                assertEquals(Set.of(), shared, "template " + e.getKey() + " validation values also used elsewhere");
+            }
+        }
+    }
+
     @Test
     void countsAreInTheIntendedRange() {
         List<QuestionTemplate> templates = QuestionTemplate.bundled();
@@ -91,6 +107,8 @@ class CompanyQuestionsTest {
                         () -> EnumSet.noneOf(QuestionTemplate.Difficulty.class))));
         assertTrue(split.train().size() >= 300 && split.train().size() <= 500, split.train().size() + " train pairs");
         assertTrue(split.test().size() >= 60 && split.test().size() <= 100, split.test().size() + " test pairs");
+        assertTrue(split.validation().size() >= 25 && split.validation().size() <= 60,
+                split.validation().size() + " validation pairs");
         Set<String> questions = all().stream().map(QuestionPair::question).collect(Collectors.toSet());
         assertEquals(all().size(), questions.size(), "no question is asked twice");
     }

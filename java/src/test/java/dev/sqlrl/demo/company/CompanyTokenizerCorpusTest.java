@@ -83,14 +83,14 @@ class CompanyTokenizerCorpusTest {
 
     /**
      * Every prompt (text2sql-v1 through the model's chat template, ChatML for init-model's models)
-     * and fenced gold SQL of both splits.
+     * and fenced gold SQL of every split.
      */
     private Texts texts(Path model) {
         PromptBuilder builder = new PromptBuilder(PromptTemplate.load(PromptTemplate.DEFAULT_ID), ChatTemplate.fromModelDir(model),
                 new SchemaSerializer(new SchemaSerializer.Options(true, CompanyDataset.PROMPT_SAMPLE_VALUES, 40)));
         List<String> prompts = new ArrayList<>();
         List<String> answers = new ArrayList<>();
-        for (String split : List.of(CompanyDataset.TRAIN_SPLIT, CompanyDataset.TEST_SPLIT)) {
+        for (String split : List.of(CompanyDataset.TRAIN_SPLIT, CompanyDataset.VALIDATION_SPLIT, CompanyDataset.TEST_SPLIT)) {
             Dataset dataset = DatasetLoader.load(dir.resolve("demo"), split);
             for (Example example : dataset.examples()) {
                 prompts.add(builder.build(example, dataset).text());

@@ -23,12 +23,6 @@ ProcessGroup& group_of(sqlrl_dist* handle) {
   return *dist->group;
 }
 
-LoraAdapters& adapters_of(sqlrl_model* model) {
-  Model& m = ready_model_of(model);
-  if (!m.lora) throw BadState("no LoRA adapters attached: call sqlrl_lora_attach first");
-  return *m.lora;
-}
-
 }  // namespace
 
 extern "C" void sqlrl_dist_params_init(sqlrl_dist_params* params) {
@@ -89,12 +83,12 @@ extern "C" int32_t sqlrl_dist_allreduce_lora_grads(sqlrl_dist* dist, sqlrl_model
   return guarded([&] {
     ProcessGroup& group = group_of(dist);
     check_arg(std::isfinite(scale), "scale must be finite, got " + std::to_string(scale));
-    group.allreduce_lora_grads(adapters_of(model), scale);
+    group.allreduce_lora_grads(adapters_of(ready_model_of(model)), scale);
   });
 }
 
 extern "C" int32_t sqlrl_dist_broadcast_lora(sqlrl_dist* dist, sqlrl_model* model, int32_t root) {
-  return guarded([&] { group_of(dist).broadcast_lora(adapters_of(model), root); });
+  return guarded([&] { group_of(dist).broadcast_lora(adapters_of(ready_model_of(model)), root); });
 }
 
 extern "C" int32_t sqlrl_dist_allreduce_f64(sqlrl_dist* dist, double* values, int64_t n, int32_t op) {

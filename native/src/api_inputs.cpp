@@ -21,6 +21,11 @@ Model& ready_model_of(sqlrl_model* handle) {
   return model;
 }
 
+LoraAdapters& adapters_of(Model& model) {
+  if (!model.lora) throw BadState("no LoRA adapters attached: call sqlrl_lora_attach first");
+  return *model.lora;
+}
+
 Session& session_of(sqlrl_session* handle) {
   check_arg(handle != nullptr, "session is null");
   auto* session_handle = reinterpret_cast<SessionHandle*>(handle);

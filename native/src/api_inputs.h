@@ -30,6 +30,9 @@ Model& model_of(sqlrl_model* handle);
 // The same, and the model must be finalized.
 Model& ready_model_of(sqlrl_model* handle);
 std::shared_ptr<Model> shared_model_of(sqlrl_model* handle);
+// The model's LoRA adapters; throws BadState when none are attached.
+LoraAdapters& adapters_of(Model& model);
+
 // The session behind a handle; throws InvalidArgument for null or foreign pointers.
 Session& session_of(sqlrl_session* handle);
 // The same, and its model must be finalized.

@@ -11,11 +11,6 @@ using namespace sqlrl;
 static constexpr int32_t kAllTargets = SQLRL_LORA_Q | SQLRL_LORA_K | SQLRL_LORA_V | SQLRL_LORA_O | SQLRL_LORA_GATE |
                                        SQLRL_LORA_UP | SQLRL_LORA_DOWN;
 
-static LoraAdapters& adapters_of(Model& model) {
-  if (!model.lora) throw BadState("no LoRA adapters attached: call sqlrl_lora_attach first");
-  return *model.lora;
-}
-
 static LoraTensor& lora_tensor(Model& model, int32_t index) {
   std::vector<LoraTensor>& tensors = adapters_of(model).tensors();
   check_arg(index >= 0 && index < static_cast<int32_t>(tensors.size()),

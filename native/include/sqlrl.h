@@ -261,6 +261,14 @@ SQLRL_API int32_t sqlrl_model_set_dense_sampling(sqlrl_model* model, int32_t ena
  * dispatch per operator. Same results as without (the step is the same computation). Ignored on the CPU.
  */
 SQLRL_API int32_t sqlrl_model_set_cuda_graphs(sqlrl_model* model, int32_t enabled);
+/*
+ * The fused decode step (default on): each decode step runs the norms, RoPE with the K/V store, attention and
+ * the SwiGLU gate as one call each, writes every GEMM into buffers made once per sqlrl_generate, and lets the
+ * samples of a prompt read the prompt's K/V from its one prefill instead of a copy per sample. Off: the plain
+ * tensor-op step over a cache expanded to every sample (for comparisons; a CUDA build without native/cuda's
+ * kernels always takes it). Both compute the same completions within floating-point summation order.
+ */
+SQLRL_API int32_t sqlrl_model_set_fused_decode(sqlrl_model* model, int32_t enabled);
 /* Rows of hidden states per chunk of the vocabulary projection in sqlrl_logprobs (default 256). */
 SQLRL_API int32_t sqlrl_model_set_logprob_chunk(sqlrl_model* model, int32_t rows);
 /*

@@ -158,6 +158,10 @@ extern "C" int32_t sqlrl_model_set_cuda_graphs(sqlrl_model* model, int32_t enabl
   return guarded([&] { model_of(model).cuda_graphs = enabled != 0; });
 }
 
+extern "C" int32_t sqlrl_model_set_fused_decode(sqlrl_model* model, int32_t enabled) {
+  return guarded([&] { model_of(model).fused_decode = enabled != 0; });
+}
+
 extern "C" int32_t sqlrl_model_set_logprob_chunk(sqlrl_model* model, int32_t rows) {
   return guarded([&] {
     Model& m = model_of(model);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "decode_ops.h"
 #include "nf4_gemv_shape.h"
 
 namespace sqlrl::cuda_kernels {
@@ -35,5 +36,16 @@ at::Tensor nf4_gemv_bf16(const at::Tensor& x, const at::Tensor& codes, const Nf4
 // device) is defined (see native/cuda/sqlrl_cuda_kernels.h for the semantics).
 void sample(const at::Tensor& logits, bool greedy, double temperature, int64_t top_k, double top_p, uint64_t seed,
             const at::Tensor& row_seeds, uint64_t step, at::Tensor* tokens, at::Tensor* logprobs);
+
+// The fused decode operators of decode_ops.h on CUDA tensors (same arguments and semantics).
+void rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps, at::Tensor& out);
+void add_rms_norm(at::Tensor& residual, const at::Tensor& delta, const at::Tensor& weight, double eps, at::Tensor& out);
+void silu_mul(const at::Tensor& gate, const at::Tensor& up, at::Tensor& out);
+void rope_and_store(at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const decode_ops::DecodeRows& rows,
+                    const at::Tensor& inv_freq, const at::Tensor& q_norm, const at::Tensor& k_norm, double eps,
+                    at::Tensor& generated_keys, at::Tensor& generated_values);
+void shared_prompt_attention(const at::Tensor& q, const at::Tensor& prompt_keys, const at::Tensor& prompt_values,
+                             const at::Tensor& generated_keys, const at::Tensor& generated_values,
+                             const decode_ops::DecodeRows& rows, at::Tensor& out);
 
 }  // namespace sqlrl::cuda_kernels

@@ -118,6 +118,12 @@ at::Tensor FrozenLinear::dense() const {
   return dequantize_nf4().to(compute_dtype_);
 }
 
+at::Tensor FrozenLinear::stored_dense() const {
+  if (held_dense_.defined()) return held_dense_;
+  if (mode_ != SQLRL_WEIGHTS_NF4 && weight_.scalar_type() == compute_dtype_) return weight_;
+  return {};
+}
+
 cuda_kernels::Nf4Absmax FrozenLinear::kernel_absmax() const {
   return cuda_kernels::Nf4Absmax{&absmax_, &absmax_codes_, &absmax_scales_, absmax_offset_};
 }

@@ -31,6 +31,9 @@ class FrozenLinear {
 
   // The dense [out, in] weight in the compute dtype (dequantized / upcast on the fly).
   at::Tensor dense() const;
+  // dense() where it is stored as such (a fp32 / bf16 weight in the compute dtype, or held dense), else undefined:
+  // a dense matrix that costs no conversion at each use.
+  at::Tensor stored_dense() const;
   // x [..., in] @ weight^T (+ bias): the layer's output in x's dtype. On CUDA an NF4 weight goes through
   // native/cuda's kernels (fused GEMV for decode, else dequantize + GEMM); elsewhere through dense().
   at::Tensor apply(const at::Tensor& x, const at::Tensor& bias) const;

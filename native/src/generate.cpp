@@ -1,12 +1,15 @@
-// Batched generation: one prefill per prompt, its KV cache expanded to the prompt's samples, then
-// decode steps that write each row's K/V at its own position; greedy or filtered sampling. A decode step
-// has the same shapes every time (each row attends the whole fixed-capacity cache, masked to its own
-// length) and reads its inputs from fixed tensors, so that a CUDA graph can record and replay it.
+// Batched generation: one prefill per prompt, then decode steps in which every sample of a prompt reads the
+// prompt's K/V from that one prefill and its own generated K/V from fixed-capacity per-row slots; greedy or
+// filtered sampling. A decode step has the same shapes every time and reads its inputs from fixed tensors,
+// so that a CUDA graph can record and replay it. Two decode paths compute the same thing: the fused step
+// (decode_step.h, the default) and the plain one (transformer.cpp's tensor ops over a cache expanded to every
+// sample), kept for comparison and for CUDA builds without native/cuda's kernels.
 #include <algorithm>
 #include <limits>
 
 #include "cuda_kernels.h"
 #include "decode_runner.h"
+#include "decode_step.h"
 #include "model.h"
 #include "sampling_filters.h"
 #include "sqlrl.h"
@@ -125,7 +128,9 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   int64_t prompt_count = prompts.size(0), prompt_width = prompts.size(1);
   int64_t samples = settings.num_samples, rows = prompt_count * samples;
   HeldDenseWeights held(model, rows);
-  int64_t capacity = prompt_width + settings.max_new_tokens;
+  bool fused = model.fused_decode && (!model.device.is_cuda() || cuda_kernels::available());
+  // Fused: the prompt cache holds the prompts only; the plain path's holds each row's generated tokens after them.
+  int64_t capacity = fused ? prompt_width : prompt_width + settings.max_new_tokens;
   at::TensorOptions on_device = at::TensorOptions(model.device);
   at::TensorOptions index_options = on_device.dtype(at::kLong);
 
@@ -173,9 +178,10 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   at::Tensor last = x.index({at::arange(prompt_count, index_options), prompt_lengths - 1 - shared});
   at::Tensor logits = vocab_logits(model, final_rms_norm(model, last));
 
-  // The samples of a prompt share its prefill: expand the cache, not the computation.
+  // The samples of a prompt share its prefill. The plain path expands the cache to every sample (a copy each).
+  at::Tensor prompt_lengths_per_prompt = prompt_lengths;
   if (samples > 1) {
-    for (int64_t layer = 0; layer < config.num_layers; ++layer) {
+    for (int64_t layer = 0; layer < config.num_layers && !fused; ++layer) {
       cache.keys[layer] = cache.keys[layer].repeat_interleave(samples, 0);
       cache.values[layer] = cache.values[layer].repeat_interleave(samples, 0);
     }
@@ -204,8 +210,14 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   // The decode step's fixed inputs: each row's latest token and its position prompt_len + step.
   at::Tensor step_tokens = at::zeros({rows}, index_options);
   at::Tensor step_positions = at::zeros({rows, 1}, index_options);
+  std::optional<FusedDecodeStep> fused_step;
+  if (fused) {
+    fused_step.emplace(model, mode.inference_lora, cache, prompt_lengths_per_prompt, samples, step_tokens,
+                       step_positions, std::max<int64_t>(settings.max_new_tokens - 1, 1));
+  }
   DecodeRunner decode(
       [&] {
+        if (fused_step) return fused_step->run();
         Positions decode_positions = cached_positions(model, step_positions, capacity);
         at::Tensor h = embed(model, step_tokens.unsqueeze(1));
         for (int64_t layer = 0; layer < config.num_layers; ++layer) {

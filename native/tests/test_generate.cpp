@@ -378,3 +378,112 @@ TEST(prompt_seeds_make_a_prompts_samples_independent_of_the_batch) {
   CHECK_MSG(row_of(generate(model, Packed::of({prompts[1]}), request), 0) != row_of(alone, 0),
             "another prompt seed should draw otherwise");
 }
+
+namespace {
+Generated generate_on_path(const TinyModel& model, const Packed& prompts, const Request& request, bool fused) {
+  CHECK_OK(sqlrl_model_set_fused_decode(model.handle(), fused ? 1 : 0));
+  Generated out = generate(model, prompts, request);
+  CHECK_OK(sqlrl_model_set_fused_decode(model.handle(), 1));
+  return out;
+}
+
+// Prompts of different lengths, two of them opening with the same 40 tokens (so the shared prefill runs too).
+std::vector<std::vector<int32_t>> mixed_prompts(int vocab, uint64_t seed) {
+  std::vector<std::vector<int32_t>> prompts = random_sequences(3, 1, 9, vocab, seed);
+  std::vector<int32_t> prefix = random_sequences(1, 40, 40, vocab, seed + 1)[0];
+  for (int suffix : {2, 6}) {
+    std::vector<int32_t> prompt = prefix;
+    std::vector<int32_t> own = random_sequences(1, suffix, suffix, vocab, seed + 2 + suffix)[0];
+    prompt.insert(prompt.end(), own.begin(), own.end());
+    prompts.push_back(prompt);
+  }
+  return prompts;
+}
+}  // namespace
+
+// The fused decode step (one call each for the norms, RoPE + K/V store, attention and the SwiGLU gate; the samples
+// of a prompt reading its one prefill) computes what the plain tensor-op step over a cache expanded per sample
+// computes, for every family sqlrl runs (Qwen2's biases, Llama, Qwen3's q/k norms, Phi-3's fused adapters, a
+// sliding window that cuts into the prompt and into the generated tokens) and weight format: the same tokens,
+// log-probs within 1e-5 (fp32 compute), with and without adapters, greedy and sampled (call seed and prompt seeds),
+// rows ending at a stop id. Greedy fused decoding is also checked against full recomputation.
+TEST(fused_decode_step_equals_the_plain_step_for_every_family_and_weight_format) {
+  struct Case {
+    int32_t arch;
+    int64_t window;
+    int32_t weights;
+  };
+  for (Case c : {Case{SQLRL_ARCH_QWEN2, 0, SQLRL_WEIGHTS_FP32}, Case{SQLRL_ARCH_LLAMA, 0, SQLRL_WEIGHTS_FP32},
+                 Case{SQLRL_ARCH_QWEN3, 0, SQLRL_WEIGHTS_FP32}, Case{SQLRL_ARCH_PHI3, 5, SQLRL_WEIGHTS_FP32},
+                 Case{SQLRL_ARCH_LLAMA, 5, SQLRL_WEIGHTS_FP32}, Case{SQLRL_ARCH_QWEN2, 0, SQLRL_WEIGHTS_BF16},
+                 Case{SQLRL_ARCH_QWEN2, 0, SQLRL_WEIGHTS_NF4}}) {
+    TinySpec spec;
+    spec.arch = c.arch;
+    spec.sliding_window = c.window;
+    spec.weight_mode = c.weights;
+    spec.hidden = 64;  // NF4 needs whole 64-value blocks
+    spec.intermediate = 128;
+    TinyModel model(spec);
+    model.attach_lora(4, 8.0, 0x7F);
+    model.randomize_lora_b(21);
+    std::vector<std::vector<int32_t>> prompts = mixed_prompts(spec.vocab, 200 + c.arch);
+    for (int variant = 0; variant < 4; ++variant) {
+      Request request;
+      request.max_new = 10;
+      request.greedy = variant == 0;
+      request.samples = variant == 0 ? 1 : 3;
+      request.temperature = 0.8;
+      request.top_k = variant == 2 ? 30 : 0;
+      request.adapters = variant != 3;
+      if (variant == 2) request.prompt_seeds = {11, 12, 13, 14, 15};
+      if (variant == 3) request.stop_ids = {3, 5, 7, 9, 11, 13};
+      Generated plain = generate_on_path(model, Packed::of(prompts), request, false);
+      Generated fused = generate_on_path(model, Packed::of(prompts), request, true);
+      std::string where = "arch " + std::to_string(c.arch) + " window " + std::to_string(c.window) + " weights " +
+                          std::to_string(c.weights) + " variant " + std::to_string(variant);
+      CHECK_MSG(plain.tokens == fused.tokens, where);
+      CHECK_MSG(plain.lengths == fused.lengths, where);
+      CHECK_MSG(max_abs_difference(plain.logprobs, fused.logprobs) <= 1e-5,
+                where << ": log-probs differ by " << max_abs_difference(plain.logprobs, fused.logprobs));
+      if (variant == 0 && c.weights == SQLRL_WEIGHTS_FP32) check_against_recomputation(model, prompts, request, fused, 1e-5);
+    }
+  }
+}
+
+namespace {
+// Operators of one decode step: a generate call of 3 new tokens minus one of 2 (one more draw and decode step).
+int64_t ops_per_decode_step(const TinyModel& model, bool fused) {
+  Packed prompts = Packed::of(random_sequences(4, 6, 6, 97, 5));
+  Request request;
+  request.samples = 2;
+  request.greedy = false;
+  int64_t counts[2];
+  for (int i = 0; i < 2; ++i) {
+    request.max_new = 2 + i;
+    CHECK_OK(sqlrl_op_count_start());
+    generate_on_path(model, prompts, request, fused);
+    CHECK_OK(sqlrl_op_count_stop(&counts[i]));
+  }
+  return counts[1] - counts[0];
+}
+}  // namespace
+
+// The budget: under 30 operators per decoder layer in a decode step with adapters on all seven
+// projections (the plain tensor-op step takes about 100).
+TEST(fused_decode_step_costs_under_30_operators_per_layer) {
+  int64_t per_step[2], plain_per_step[2];
+  for (int i = 0; i < 2; ++i) {
+    TinySpec spec;
+    spec.layers = i == 0 ? 2 : 6;
+    TinyModel model(spec);
+    model.attach_lora(4, 8.0, 0x7F);
+    per_step[i] = ops_per_decode_step(model, true);
+    plain_per_step[i] = ops_per_decode_step(model, false);
+  }
+  double per_layer = (per_step[1] - per_step[0]) / 4.0, plain_per_layer = (plain_per_step[1] - plain_per_step[0]) / 4.0;
+  std::printf("    operators per decode layer: fused %.1f, plain %.1f; per step of 6 layers: fused %lld, plain %lld\n",
+              per_layer, plain_per_layer, static_cast<long long>(per_step[1]), static_cast<long long>(plain_per_step[1]));
+  CHECK_MSG(per_layer < 30, per_layer);
+  CHECK_MSG(per_step[1] / 6.0 < 30, per_step[1]);
+  CHECK_MSG(plain_per_layer > 3 * per_layer, plain_per_layer);  // the count sees the difference
+}

@@ -38,6 +38,10 @@ std::vector<NamedTensor> random_weights(const TinySpec& spec) {
       add(prefix + "self_attn.k_proj.bias", {kv_out}, false);
       add(prefix + "self_attn.v_proj.bias", {kv_out}, false);
     }
+    if (spec.arch == SQLRL_ARCH_QWEN3) {
+      add(prefix + "self_attn.q_norm.weight", {head_dim}, true);
+      add(prefix + "self_attn.k_norm.weight", {head_dim}, true);
+    }
     add(prefix + "self_attn.o_proj.weight", {spec.hidden, q_out}, false);
     add(prefix + "mlp.gate_proj.weight", {spec.intermediate, spec.hidden}, false);
     add(prefix + "mlp.up_proj.weight", {spec.intermediate, spec.hidden}, false);
@@ -77,6 +81,7 @@ TinyModel::TinyModel(const TinySpec& spec, const std::vector<NamedTensor>& weigh
                               spec.kv_heads, 0, 10000.0, 1e-6, spec.tie_embeddings ? 1 : 0, spec.weight_mode,
                               SQLRL_DEVICE_CPU, &handle_));
   if (spec.double_quant) CHECK_OK(sqlrl_model_set_double_quant(handle_, 1));
+  if (spec.sliding_window > 0) CHECK_OK(sqlrl_model_set_sliding_window(handle_, spec.sliding_window));
   for (const NamedTensor& tensor : weights) {
     CHECK_OK(sqlrl_model_set_weight(handle_, tensor.name.c_str(), tensor.values.data(), SQLRL_DTYPE_F32,
                                     tensor.shape.data(), static_cast<int32_t>(tensor.shape.size())));

@@ -19,6 +19,7 @@ struct TinySpec {
   bool tie_embeddings = true;
   int32_t weight_mode = SQLRL_WEIGHTS_FP32;
   bool double_quant = false;
+  int64_t sliding_window = 0;  // 0: none
   uint64_t seed = 7;
 };
 

@@ -52,6 +52,11 @@ abstract class ModelBenchCommand implements Callable<Integer> {
                     + " experimental until measured on a GPU).")
     boolean cudaGraphs;
 
+    @Option(names = "--plain-decode",
+            description = "Decode with the plain tensor-op step (one operator per norm, RoPE half, mask, softmax...; the"
+                    + " cache copied per sample) instead of the fused step: for comparisons.")
+    boolean plainDecode;
+
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
             description = "Seed of the random weights and the sampler (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -79,6 +84,7 @@ abstract class ModelBenchCommand implements Callable<Integer> {
         result.put("lora_rank", loraRank);
         result.put("dense_sampling", denseSampling);
         result.put("cuda_graphs", cudaGraphs);
+        result.put("decode_step", plainDecode ? "plain" : "fused");
         // a data-parallel rank (bench train-step --nproc-per-node) measures on its own GPU
         var env = dev.sqlrl.dist.DistributedEnv.current();
         if (env.isDistributed() && on == Device.CUDA) NativeRuntime.setCudaDevice(env.localRank());
@@ -86,6 +92,7 @@ abstract class ModelBenchCommand implements Callable<Integer> {
         try (NativeModel model = RandomModels.create(modelShape, mode, on, doubleQuant, loraRank, seed)) {
             model.setDenseSampling(denseSampling);
             model.setCudaGraphs(cudaGraphs);
+            model.setFusedDecode(!plainDecode);
             System.err.printf("bench: %s %s on %s, random weights in %.1f s (%.2f GiB)%n", modelShape.id,
                     result.get("weights").asText(), result.get("device").asText(), (System.nanoTime() - start) / 1e9,
                     model.memory().weightBytes() / GIB);

@@ -154,6 +154,11 @@ public final class NativeModel implements AutoCloseable {
         call("sqlrl_model_set_cuda_graphs", SqlrlNative.modelSetCudaGraphs(live(), enabled ? 1 : 0));
     }
 
+    /** Decode with the fused step (the default) or the plain tensor-op step (see sqlrl_model_set_fused_decode). */
+    public void setFusedDecode(boolean enabled) {
+        call("sqlrl_model_set_fused_decode", SqlrlNative.modelSetFusedDecode(live(), enabled ? 1 : 0));
+    }
+
     public void setLogprobChunk(int rows) {
         call("sqlrl_model_set_logprob_chunk", SqlrlNative.modelSetLogprobChunk(live(), rows));
     }

@@ -44,8 +44,9 @@ public final class SamplingBenchmark {
 
     private SamplingBenchmark() {}
 
+    /** promptKvShared: the samples of a prompt read its K/V from one prefill (the fused decode step). */
     public static Result run(NativeModel model, Settings settings, double bandwidthBytesPerSecond, int kvBytesPerValue,
-                             Consumer<String> progress) {
+                             boolean promptKvShared, Consumer<String> progress) {
         int[][] prompts = randomPrompts(settings, model.config().vocabSize());
         boolean adapters = !model.loraTensors().isEmpty();
         progress.accept("warm-up run");
@@ -68,8 +69,9 @@ public final class SamplingBenchmark {
         double totalSeconds = Timings.median(total);
         double decodeStep = Math.max(1e-9, (totalSeconds - prefillSeconds) / (settings.newTokens() - 1));
         // Rows attend the prompt plus, on average, half the new tokens during decode.
-        double context = settings.promptLen() + settings.newTokens() / 2.0;
-        DecodeRoofline roofline = DecodeRoofline.of(model, settings.batch(), context, kvBytesPerValue, bandwidthBytesPerSecond);
+        double promptPositions = (promptKvShared ? settings.prompts() : settings.batch()) * (double) settings.promptLen();
+        double cachedPositions = promptPositions + settings.batch() * settings.newTokens() / 2.0;
+        DecodeRoofline roofline = DecodeRoofline.of(model, cachedPositions, kvBytesPerValue, bandwidthBytesPerSecond);
         long devicePeak = model.memory().devicePeak();
         long opsPerStep = NativeRuntime.countOps(() -> generate(model, prompts, settings, 3, adapters))
                 - NativeRuntime.countOps(() -> generate(model, prompts, settings, 2, adapters));

@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sqlrl.cli.CliRun.Result;
 import dev.sqlrl.model.NativeRuntime;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** `sqlrl bench sample|train-step` on the tiny shape on CPU: every figure present and consistent. */
@@ -38,8 +39,10 @@ class BenchCommandTest {
         JsonNode roof = r.get("roofline");
         assertEquals(roof.get("weight_bytes").asLong() + roof.get("lora_bytes").asLong() + roof.get("kv_cache_bytes").asLong(),
                 roof.get("bytes_per_decode_step").asLong());
-        // tiny: 4 layers, 2 kv heads of 32, fp32 cache on CPU, 8 rows attending 24 + 12 / 2 positions on average.
-        assertEquals(2L * 4 * 8 * 30 * 2 * 32 * 4, roof.get("kv_cache_bytes").asLong());
+        // tiny: 4 layers, 2 kv heads of 32, fp32 cache on CPU; the fused step reads each of the 2 prompts' 24 positions
+        // once for its 4 samples, and each of the 8 rows' 12 / 2 generated positions on average.
+        assertEquals("fused", r.get("decode_step").asText());
+        assertEquals(2L * 4 * (2 * 24 + 8 * 6) * 2 * 32 * 4, roof.get("kv_cache_bytes").asLong());
         // LoRA r16 on all projections of 4 layers (hidden 128, intermediate 352, kv 64): A and B in fp32.
         long perLayer = 16L * ((128 + 128) * 2 + (128 + 64) * 2 + (128 + 352) * 3);
         assertEquals(4 * 4 * perLayer, roof.get("lora_bytes").asLong());
@@ -49,13 +52,38 @@ class BenchCommandTest {
         assertEquals(roof.get("ms_per_decode_step").asDouble() / r.get("decode_ms_per_step").asDouble(),
                 roof.get("fraction_of_roofline").asDouble(), 1e-9);
         assertTrue(r.get("process_peak_rss_bytes").asLong() > 0);
-        // Every layer dispatches its norms, 7 projections with LoRA, RoPE and attention: well over 20 ops.
+        // Every layer dispatches its 7 projections with LoRA (NF4 dequantized on the CPU) and the fused operators.
         assertEquals(4, r.get("layers").asInt());
         long ops = r.get("aten_ops_per_decode_step").asLong();
         assertTrue(ops > 4 * 20, "ops per decode step: " + ops);
         assertEquals((double) ops / 4, r.get("aten_ops_per_layer").asDouble(), 1e-9);
         assertFalse(r.has("hf_baseline"), "tiny has no measured baseline");
         assertTrue(res.out().contains("tokens/s"), res.out());
+    }
+
+    @Test
+    void plainDecodeIsReportedBesideTheFusedStepWithItsOperatorsAndCacheReads() throws Exception {
+        JsonNode[] runs = new JsonNode[2];
+        String[] steps = {"fused", "plain"};
+        for (int i = 0; i < 2; i++) {
+            List<String> args = new ArrayList<>(List.of("bench", "sample", "--shape", "tiny", "--device", "cpu",
+                    "--weights", "fp32", "--batch", "4", "--samples-per-prompt", "2", "--prompt-len", "16",
+                    "--new-tokens", "4", "--repeats", "1", "--json"));
+            if (i == 1) args.add("--plain-decode");
+            Result res = run(args.toArray(String[]::new));
+            assertEquals(0, res.code(), res.err());
+            runs[i] = res.lastLineJson();
+            assertEquals(steps[i], runs[i].get("decode_step").asText());
+        }
+        double fused = runs[0].get("aten_ops_per_layer").asDouble(), plain = runs[1].get("aten_ops_per_layer").asDouble();
+        // The budget (fp32 weights: the GEMMs read the stored matrices; the draw's operators included).
+        assertTrue(fused < 30, "fused step: " + fused + " operators per layer");
+        assertTrue(plain > 3 * fused, "plain step: " + plain + " vs fused " + fused);
+        // The plain step reads every row's own copy of its prompt: 4 rows x 16 positions instead of 2 x 16.
+        long fusedKv = runs[0].get("roofline").get("kv_cache_bytes").asLong();
+        long plainKv = runs[1].get("roofline").get("kv_cache_bytes").asLong();
+        assertEquals(2L * 4 * (2 * 16 + 4 * 2) * 2 * 32 * 4, fusedKv);
+        assertEquals(2L * 4 * (4 * 16 + 4 * 2) * 2 * 32 * 4, plainKv);
     }
 
     @Test

@@ -89,6 +89,59 @@ cudaError_t sqlrl_cuda_sample_bf16(const uint16_t* logits, int32_t rows, int32_t
                                    sqlrl_cuda_sampling settings, uint64_t seed, uint64_t step,
                                    int32_t* out_tokens, float* out_logprobs, cudaStream_t stream);
 
+/*
+ * The fused operators of a decode step (libsqlrl's native/src/decode_ops.h; their math, one row at a time, is
+ * native/src/decode_math.h, which the tests compare with). Values are the compute dtype, SQLRL_CUDA_F32 or
+ * SQLRL_CUDA_BF16 (raw bits); norm weights and RoPE frequencies are fp32. Every tensor is row-major and
+ * contiguous; nothing is allocated, so that a CUDA graph can record them.
+ */
+#define SQLRL_CUDA_F32 0
+#define SQLRL_CUDA_BF16 1
+
+/* out[r] = x[r] / sqrt(mean(x[r]^2) + eps) * weight, rows of `width` values. */
+cudaError_t sqlrl_cuda_rms_norm(int32_t dtype, const void* x, const float* weight, int64_t rows, int64_t width,
+                                float eps, void* out, cudaStream_t stream);
+/* residual[r] += delta[r] (in place, rounded to the dtype), then out[r] = rms_norm(residual[r]) * weight. */
+cudaError_t sqlrl_cuda_add_rms_norm(int32_t dtype, void* residual, const void* delta, const float* weight,
+                                    int64_t rows, int64_t width, float eps, void* out, cudaStream_t stream);
+/* out = silu(gate) * up over `count` values. */
+cudaError_t sqlrl_cuda_silu_mul(int32_t dtype, const void* gate, const void* up, int64_t count, void* out,
+                                cudaStream_t stream);
+
+/* Which keys each decode row sees: row r belongs to prompt r / samples_per_prompt, its new token sits at
+ * positions[r] and goes to generated slot positions[r] - prompt_lengths[prompt]; a sliding window (> 0) keeps
+ * key positions above positions[r] - sliding_window. */
+typedef struct sqlrl_cuda_decode_rows {
+  const int64_t* positions;       /* device [rows] */
+  const int64_t* prompt_lengths;  /* device [prompts] */
+  int32_t rows;
+  int32_t samples_per_prompt;
+  int32_t sliding_window;
+} sqlrl_cuda_decode_rows;
+
+/* heads a multiple of kv_heads; head_dim even and at most 256. Caches: prompt [prompts, kv_heads,
+ * prompt_capacity, head_dim], generated [rows, kv_heads, generated_capacity, head_dim]. */
+typedef struct sqlrl_cuda_attention_shape {
+  int32_t heads;
+  int32_t kv_heads;
+  int32_t head_dim;
+  int32_t prompt_capacity;
+  int32_t generated_capacity;
+} sqlrl_cuda_attention_shape;
+
+/* q [rows, heads * head_dim]: (q_norm per head when not null, then) rotate-half RoPE at each row's position, in
+ * place; k and v [rows, kv_heads * head_dim]: k the same with k_norm, both stored at each row's generated slot. */
+cudaError_t sqlrl_cuda_rope_and_store(int32_t dtype, void* q, const void* k, const void* v,
+                                      sqlrl_cuda_decode_rows rows, sqlrl_cuda_attention_shape shape,
+                                      const float* inv_freq, const float* q_norm, const float* k_norm, float eps,
+                                      void* generated_keys, void* generated_values, cudaStream_t stream);
+/* out [rows, heads * head_dim]: each query head's softmax attention (fp32, scale 1/sqrt(head_dim)) over its kv
+ * head's visible prompt keys (read from the prompt's cache, shared by its samples) and generated keys. */
+cudaError_t sqlrl_cuda_shared_prompt_attention(int32_t dtype, const void* q, const void* prompt_keys,
+                                               const void* prompt_values, const void* generated_keys,
+                                               const void* generated_values, sqlrl_cuda_decode_rows rows,
+                                               sqlrl_cuda_attention_shape shape, void* out, cudaStream_t stream);
+
 #ifdef __cplusplus
 }
 #endif

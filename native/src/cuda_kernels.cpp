@@ -90,5 +90,83 @@ void sample(const at::Tensor& logits, bool greedy, double temperature, int64_t t
   *logprobs = out_logprobs;
 }
 
+namespace {
+// The launchers' dtype code of a compute dtype (fp32 or bf16 on CUDA).
+int32_t kernel_dtype(const at::Tensor& t) {
+  if (t.scalar_type() == at::kFloat) return SQLRL_CUDA_F32;
+  if (t.scalar_type() == at::kBFloat16) return SQLRL_CUDA_BF16;
+  throw InvalidArgument(std::string("the decode kernels take fp32 or bf16, not ") + c10::toString(t.scalar_type()));
+}
+
+sqlrl_cuda_decode_rows kernel_rows(const decode_ops::DecodeRows& rows) {
+  sqlrl_cuda_decode_rows out{};
+  out.positions = rows.positions.data_ptr<int64_t>();
+  out.prompt_lengths = rows.prompt_lengths.data_ptr<int64_t>();
+  out.rows = static_cast<int32_t>(rows.positions.size(0));
+  out.samples_per_prompt = static_cast<int32_t>(rows.samples_per_prompt);
+  out.sliding_window = static_cast<int32_t>(rows.sliding_window);
+  return out;
+}
+
+// heads from q's width; the rest from the caches [batch, kv_heads, capacity, head_dim].
+sqlrl_cuda_attention_shape kernel_shape(const at::Tensor& q, const at::Tensor* prompt_keys, const at::Tensor& generated_keys) {
+  sqlrl_cuda_attention_shape shape{};
+  shape.kv_heads = static_cast<int32_t>(generated_keys.size(1));
+  shape.generated_capacity = static_cast<int32_t>(generated_keys.size(2));
+  shape.head_dim = static_cast<int32_t>(generated_keys.size(3));
+  shape.heads = static_cast<int32_t>(q.size(1) / shape.head_dim);
+  shape.prompt_capacity = prompt_keys != nullptr ? static_cast<int32_t>(prompt_keys->size(2)) : 0;
+  return shape;
+}
+
+cudaStream_t current_stream() { return c10::cuda::getCurrentCUDAStream().stream(); }
+}  // namespace
+
+void rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps, at::Tensor& out) {
+  c10::cuda::CUDAGuard device_guard(x.device());
+  check_launch(sqlrl_cuda_rms_norm(kernel_dtype(x), x.data_ptr(), weight.data_ptr<float>(), x.size(0), x.size(1),
+                                   static_cast<float>(eps), out.data_ptr(), current_stream()),
+               "RMSNorm kernel");
+}
+
+void add_rms_norm(at::Tensor& residual, const at::Tensor& delta, const at::Tensor& weight, double eps, at::Tensor& out) {
+  c10::cuda::CUDAGuard device_guard(residual.device());
+  check_launch(sqlrl_cuda_add_rms_norm(kernel_dtype(residual), residual.data_ptr(), delta.data_ptr(),
+                                       weight.data_ptr<float>(), residual.size(0), residual.size(1),
+                                       static_cast<float>(eps), out.data_ptr(), current_stream()),
+               "add + RMSNorm kernel");
+}
+
+void silu_mul(const at::Tensor& gate, const at::Tensor& up, at::Tensor& out) {
+  c10::cuda::CUDAGuard device_guard(gate.device());
+  check_launch(sqlrl_cuda_silu_mul(kernel_dtype(gate), gate.data_ptr(), up.data_ptr(), gate.numel(), out.data_ptr(),
+                                   current_stream()),
+               "SiLU-mul kernel");
+}
+
+void rope_and_store(at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const decode_ops::DecodeRows& rows,
+                    const at::Tensor& inv_freq, const at::Tensor& q_norm, const at::Tensor& k_norm, double eps,
+                    at::Tensor& generated_keys, at::Tensor& generated_values) {
+  c10::cuda::CUDAGuard device_guard(q.device());
+  check_launch(sqlrl_cuda_rope_and_store(kernel_dtype(q), q.data_ptr(), k.data_ptr(), v.data_ptr(), kernel_rows(rows),
+                                         kernel_shape(q, nullptr, generated_keys), inv_freq.data_ptr<float>(),
+                                         q_norm.defined() ? q_norm.data_ptr<float>() : nullptr,
+                                         k_norm.defined() ? k_norm.data_ptr<float>() : nullptr, static_cast<float>(eps),
+                                         generated_keys.data_ptr(), generated_values.data_ptr(), current_stream()),
+               "RoPE + K/V store kernel");
+}
+
+void shared_prompt_attention(const at::Tensor& q, const at::Tensor& prompt_keys, const at::Tensor& prompt_values,
+                             const at::Tensor& generated_keys, const at::Tensor& generated_values,
+                             const decode_ops::DecodeRows& rows, at::Tensor& out) {
+  c10::cuda::CUDAGuard device_guard(q.device());
+  check_launch(sqlrl_cuda_shared_prompt_attention(kernel_dtype(q), q.data_ptr(), prompt_keys.data_ptr(),
+                                                  prompt_values.data_ptr(), generated_keys.data_ptr(),
+                                                  generated_values.data_ptr(), kernel_rows(rows),
+                                                  kernel_shape(q, &prompt_keys, generated_keys), out.data_ptr(),
+                                                  current_stream()),
+               "decode attention kernel");
+}
+
 }  // namespace sqlrl::cuda_kernels
 #endif  // SQLRL_WITH_CUDA_KERNELS

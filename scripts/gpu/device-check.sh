@@ -8,11 +8,12 @@
 #              survive a libsqlrl failure; an nvcc-only build of them if CMake cannot configure)
 #   check      at once: kernel tests, HF fixtures on CUDA (check_reference.py), interoperability with
 #              transformers + peft (check_interop.py)
-#   sample-7b, graphs-7b, sample-0.5b, graphs-0.5b, train-7b   `sqlrl bench` at the issue's settings, decode
-#              as it is and with --cuda-graphs (7B first: its number survives a cut)
+#   graphs-7b, plain-graphs-7b, grpo-shape-7b, graphs-0.5b, plain-graphs-0.5b, sample-0.5b   `sqlrl bench
+#              sample` at the issue's settings: the fused decode step with CUDA graphs beside the plain step it
+#              replaced, GRPO's 8 x 8 shape, and 0.5B eager (7B first: its numbers survive a cut)
 # The second profile (SQLRL_CHECK_PROFILE=second, for the next window; needs the build of the first on a
-# warm machine or builds again): compute-sanitizer memcheck, kernel micro-benchmarks, 1.5B sampling, 7B
-# sampling from dense bf16 weights, 1.5B and 0.5B update steps, a 7B GRPO step.
+# warm machine or builds again): compute-sanitizer memcheck, a 7B GRPO step, kernel micro-benchmarks, 1.5B
+# sampling, 7B sampling from dense bf16 weights with CUDA graphs, 7B, 1.5B and 0.5B update steps.
 # Results: $OUT/summary.txt (one line per phase) and $OUT/device-check.tgz (every log and JSON), both
 # rewritten after each phase so that a cut run still returns what it finished. Two files: the device tool
 # returns at most 8.
@@ -110,7 +111,7 @@ phase_train() {
 
 phase_grpo() {
   sqlrl bench grpo-step --shape "$1" --weights nf4 --prompts 8 --samples-per-prompt 8 --prompt-len 384 \
-    --new-tokens 256 --micro-batch 8 --lora-rank 16 --json > "$logs/bench-grpo-$1.json"
+    --new-tokens 256 --micro-batch 8 --lora-rank 16 --set model.cuda_graphs=true --json > "$logs/bench-grpo-$1.json"
 }
 
 phase_sanitizer() {
@@ -175,20 +176,23 @@ elif [ "$profile" = first ]; then
   run reference 80 reference & r=$!
   run interop 80 interop & i=$!
   wait $k $r $i
-  run sample-7b 55 sample 7b qwen2.5-7b
+  # The fused decode step beside the plain one it replaced (same card, same window), then GRPO's shape (8
+  # prompts x 8 samples: the samples read their prompt's K/V once).
   run graphs-7b 55 sample 7b-cuda-graphs qwen2.5-7b --cuda-graphs
-  run sample-0.5b 35 sample 0.5b qwen2.5-0.5b
+  run plain-graphs-7b 55 sample 7b-plain-cuda-graphs qwen2.5-7b --cuda-graphs --plain-decode
+  run grpo-shape-7b 55 sample 7b-8x8-cuda-graphs qwen2.5-7b --cuda-graphs --samples-per-prompt 8
   run graphs-0.5b 35 sample 0.5b-cuda-graphs qwen2.5-0.5b --cuda-graphs
-  run train-7b 55 train qwen2.5-7b
+  run plain-graphs-0.5b 35 sample 0.5b-plain-cuda-graphs qwen2.5-0.5b --cuda-graphs --plain-decode
+  run sample-0.5b 35 sample 0.5b qwen2.5-0.5b
 else
   run sanitizer 120 sanitizer
+  run grpo-7b 100 grpo qwen2.5-7b
   run kernel-bench 45 kernel-bench
   run sample-1.5b 50 sample 1.5b qwen2.5-1.5b
-  run dense-7b 50 sample 7b-dense qwen2.5-7b --dense-sampling
   run dense-graphs-7b 50 sample 7b-dense-cuda-graphs qwen2.5-7b --dense-sampling --cuda-graphs
+  run train-7b 55 train qwen2.5-7b
   run train-1.5b 45 train qwen2.5-1.5b
   run train-0.5b 40 train qwen2.5-0.5b
-  run grpo-7b 100 grpo qwen2.5-7b
 fi
 echo "device-check done at $(date -u +%FT%TZ)" | tee -a "$logs/summary.txt"
 pack

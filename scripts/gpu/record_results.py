@@ -18,14 +18,18 @@ def command(r):
     b = r["benchmark"]
     common = f"--shape {r['shape']} --weights {r['weights']} --lora-rank {r['lora_rank']}"
     if b == "sample":
+        samples = r.get("samples_per_prompt", 1)
         return (f"sqlrl bench sample {common} --batch {r['batch']} --prompt-len {r['prompt_len']} --new-tokens "
-                f"{r['new_tokens']} --repeats 2" + (" --dense-sampling" if r.get("dense_sampling") else "")
-                + (" --cuda-graphs" if r.get("cuda_graphs") else "") + " --json")
+                f"{r['new_tokens']} --repeats 2" + (f" --samples-per-prompt {samples}" if samples > 1 else "")
+                + (" --dense-sampling" if r.get("dense_sampling") else "")
+                + (" --cuda-graphs" if r.get("cuda_graphs") else "")
+                + (" --plain-decode" if r.get("decode_step") == "plain" else "") + " --json")
     if b == "train-step":
         return (f"sqlrl bench train-step {common} --batch {r['batch']} --micro-batch {r['micro_batch']} --prompt-len "
                 f"{r['prompt_len']} --completion-len {r['completion_len']} --steps 2 --json")
     return (f"sqlrl bench grpo-step {common} --prompts {r['prompts']} --samples-per-prompt {r['samples_per_prompt']} "
-            f"--prompt-len {r['prompt_len']} --new-tokens {r['new_tokens']} --micro-batch {r['micro_batch']} --json")
+            f"--prompt-len {r['prompt_len']} --new-tokens {r['new_tokens']} --micro-batch {r['micro_batch']}"
+            + "".join(f" --set {o}" for o in r.get("overrides", [])) + " --json")
 
 
 def main():
@@ -51,7 +55,8 @@ def main():
         lines.append({
             "date": r["date"][:10], "device": device, "commit": commit, "bench": b, "shape": r["shape"],
             "weights": r["weights"] + ("+dense-sampling" if r.get("dense_sampling") else "")
-            + ("+cuda-graphs" if r.get("cuda_graphs") else ""),
+            + ("+cuda-graphs" if r.get("cuda_graphs") else "")
+            + ("+plain-decode" if r.get("decode_step") == "plain" else ""),
             "batch": r.get("batch", r.get("completions")), "tokens_per_s": round(tokens_per_s, 1),
             "peak_gib": round(r["device_peak_bytes"] / 2**30, 2),
             "step_s": round(r["step_s"], 3) if "step_s" in r else round(r["total_s"], 3),

@@ -17,6 +17,7 @@ struct KernelTest {
 
 void register_nf4_tests(std::vector<KernelTest>& tests);
 void register_sampling_tests(std::vector<KernelTest>& tests);
+void register_decode_tests(std::vector<KernelTest>& tests);
 
 // Prints GB/s of the NF4 kernels and the time of sampling for the 0.5B / 1.5B / 7B shapes.
 int run_benchmarks();

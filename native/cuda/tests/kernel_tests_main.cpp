@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   std::vector<KernelTest> tests;
   register_nf4_tests(tests);
   register_sampling_tests(tests);
+  register_decode_tests(tests);
   int failed = 0;
   for (const KernelTest& test : tests) {
     Checks checks;

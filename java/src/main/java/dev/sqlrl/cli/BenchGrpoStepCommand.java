@@ -71,6 +71,7 @@ final class BenchGrpoStepCommand extends ModelBenchCommand {
         result.put("micro_batch", microBatch);
         result.put("beta", beta);
         result.put("loss_type", outcome.config().grpo().lossType().name().toLowerCase(Locale.ROOT));
+        overrides.forEach(result.putArray("overrides")::add);
         result.put("completions", r.completions());
         result.put("completion_tokens", r.completionTokens());
         result.put("step_s", r.stepSeconds());

@@ -156,6 +156,7 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
     }
     at::Tensor prefix_positions = at::arange(shared, index_options).unsqueeze(0);
     Positions positions = cached_positions(model, prefix_positions, shared);
+    positions.causal = config.sliding_window == 0;  // queries 0..shared-1 over keys 0..shared-1
     at::Tensor h = embed(model, prompts.narrow(0, 0, 1).narrow(1, 0, shared));
     for (int64_t layer = 0; layer < config.num_layers; ++layer) {
       h = decoder_layer(model, layer, h, positions, mode, &first_row, prefix_positions, shared);
@@ -170,6 +171,7 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   at::Tensor prefill_positions =
       at::arange(shared, prompt_width, index_options).unsqueeze(0).expand({prompt_count, rest});
   Positions positions = cached_positions(model, prefill_positions, prompt_width);
+  positions.causal = shared == 0 && config.sliding_window == 0;  // then queries 0..W-1 over keys 0..W-1
   at::Tensor x = embed(model, prompts.narrow(1, shared, rest));
   for (int64_t layer = 0; layer < config.num_layers; ++layer) {
     x = decoder_layer(model, layer, x, positions, mode, &cache, prefill_positions, prompt_width);

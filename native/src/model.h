@@ -126,6 +126,9 @@ struct Positions {
   at::Tensor cos;  // [B, 1, T, head_dim], compute dtype
   at::Tensor sin;
   at::Tensor allowed;
+  // allowed is the plain causal mask (T queries at 0..T-1 over T keys at 0..T-1, no window): attention may run
+  // without it (compat::causal_attention), letting SDPA take its flash kernel.
+  bool causal = false;
 };
 
 at::Tensor embed(const Model& model, const at::Tensor& tokens);

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <stdexcept>
 
 #ifdef SQLRL_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -30,6 +32,21 @@ inline at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::
   return at::matmul(weights, v);
 #endif
 }
+
+// Causal attention without a mask tensor: query t sees keys 0..t, q [B, H, T, D] over k, v [B, kv_heads, T, D]
+// (grouped-query: H a multiple of kv_heads, no copies of K/V). libtorch 2.5+ (enable_gqa): SDPA may then take its
+// flash kernel, which a boolean mask rules out. Elsewhere callers pass the mask to attention() instead.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 5)
+constexpr bool kCausalAttention = true;
+inline at::Tensor causal_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v) {
+  return at::scaled_dot_product_attention(q, k, v, {}, 0.0, true, std::nullopt, q.size(1) != k.size(1));
+}
+#else
+constexpr bool kCausalAttention = false;
+inline at::Tensor causal_attention(const at::Tensor&, const at::Tensor&, const at::Tensor&) {
+  throw std::logic_error("causal_attention needs libtorch 2.5 or later (check kCausalAttention)");
+}
+#endif
 
 // Bytes currently allocated and the peak on a CUDA device, or {-1, -1} where the backend does not tell.
 struct DeviceMemory {

@@ -47,6 +47,7 @@ Positions causal_positions(const Model& model, int64_t length) {
   // transformers' sliding_window_overlay: key j is visible from query i when j > i - window.
   if (model.config.sliding_window > 0) allowed = allowed.triu(1 - model.config.sliding_window);
   out.allowed = allowed.view({1, 1, length, length});
+  out.causal = model.config.sliding_window == 0;
   return out;
 }
 
@@ -74,7 +75,9 @@ static at::Tensor apply_rope(const at::Tensor& x, const Positions& positions) {
 // [B, H, T, D] regrouped as [B, kv, G*T, D] (row g*T + t) attends k, v [B, kv, S, D] directly, each row
 // under its query position's mask.
 static at::Tensor grouped_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                                    const at::Tensor& allowed) {
+                                    const Positions& positions) {
+  if (positions.causal && compat::kCausalAttention) return compat::causal_attention(q, k, v);
+  const at::Tensor& allowed = positions.allowed;
   int64_t batch = q.size(0), heads = q.size(1), length = q.size(2), head_dim = q.size(3), kv_heads = k.size(1);
   if (heads == kv_heads) return compat::attention(q, k, v, allowed);
   int64_t group = heads / kv_heads;
@@ -132,7 +135,7 @@ at::Tensor decoder_layer(const Model& model, int64_t layer, const at::Tensor& x,
     k = cache->keys[layer].narrow(2, 0, key_count);
     v = cache->values[layer].narrow(2, 0, key_count);
   }
-  at::Tensor attended = grouped_attention(q, k, v, positions.allowed).transpose(1, 2).reshape({batch, length, heads * head_dim});
+  at::Tensor attended = grouped_attention(q, k, v, positions).transpose(1, 2).reshape({batch, length, heads * head_dim});
   at::Tensor residual = x + linear(kO, attended);
   h = rms_norm(residual, weights.post_attention_norm, config.rms_norm_eps);
   at::Tensor mlp = linear(kDown, at::silu(linear(kGate, h)) * linear(kUp, h));

@@ -487,3 +487,45 @@ TEST(fused_decode_step_costs_under_30_operators_per_layer) {
   CHECK_MSG(per_step[1] / 6.0 < 30, per_step[1]);
   CHECK_MSG(plain_per_layer > 3 * per_layer, plain_per_layer);  // the count sees the difference
 }
+
+// On a CUDA build with a GPU (the device check runs these tests there): the fused step's kernels and the same step
+// recorded as a CUDA graph give what the plain tensor-op step gives on the same device (fp32: same tokens,
+// log-probs within 1e-4), for Qwen2 (14/2-style grouping), Qwen3's norms and a sliding window. Skipped elsewhere.
+TEST(fused_decode_step_on_cuda_equals_the_plain_step) {
+  if (!sqlrl_cuda_available()) {
+    std::printf("    skipped: no CUDA device\n");
+    return;
+  }
+  for (int32_t arch : {SQLRL_ARCH_QWEN2, SQLRL_ARCH_QWEN3, SQLRL_ARCH_LLAMA}) {
+    TinySpec spec;
+    spec.arch = arch;
+    spec.device = SQLRL_DEVICE_CUDA;
+    spec.hidden = 128;
+    spec.heads = 8;
+    spec.kv_heads = 2;
+    spec.intermediate = 256;
+    spec.sliding_window = arch == SQLRL_ARCH_LLAMA ? 6 : 0;
+    TinyModel model(spec);
+    model.attach_lora(4, 8.0, 0x7F);
+    model.randomize_lora_b(31);
+    std::vector<std::vector<int32_t>> prompts = mixed_prompts(spec.vocab, 300 + arch);
+    for (bool greedy : {true, false}) {
+      Request request;
+      request.greedy = greedy;
+      request.samples = greedy ? 1 : 4;
+      request.max_new = 12;
+      request.prompt_seeds = {5, 6, 7, 8, 9};
+      Generated plain = generate_on_path(model, Packed::of(prompts), request, false);
+      Generated fused = generate_on_path(model, Packed::of(prompts), request, true);
+      CHECK_OK(sqlrl_model_set_cuda_graphs(model.handle(), 1));
+      Generated graphed = generate_on_path(model, Packed::of(prompts), request, true);
+      CHECK_OK(sqlrl_model_set_cuda_graphs(model.handle(), 0));
+      std::string where = "arch " + std::to_string(arch) + (greedy ? " greedy" : " sampled");
+      CHECK_MSG(plain.tokens == fused.tokens, where);
+      CHECK_MSG(max_abs_difference(plain.logprobs, fused.logprobs) <= 1e-4,
+                where << ": " << max_abs_difference(plain.logprobs, fused.logprobs));
+      CHECK_MSG(fused.tokens == graphed.tokens, where << " (CUDA graph)");
+      CHECK_MSG(max_abs_difference(fused.logprobs, graphed.logprobs) <= 1e-5, where << " (CUDA graph)");
+    }
+  }
+}

@@ -79,7 +79,7 @@ TinyModel::TinyModel(const TinySpec& spec) : TinyModel(spec, random_weights(spec
 TinyModel::TinyModel(const TinySpec& spec, const std::vector<NamedTensor>& weights) : spec_(spec) {
   CHECK_OK(create_model(spec.arch, spec.vocab, spec.hidden, spec.intermediate, spec.layers, spec.heads,
                               spec.kv_heads, 0, 10000.0, 1e-6, spec.tie_embeddings ? 1 : 0, spec.weight_mode,
-                              SQLRL_DEVICE_CPU, &handle_));
+                              spec.device, &handle_));
   if (spec.double_quant) CHECK_OK(sqlrl_model_set_double_quant(handle_, 1));
   if (spec.sliding_window > 0) CHECK_OK(sqlrl_model_set_sliding_window(handle_, spec.sliding_window));
   for (const NamedTensor& tensor : weights) {

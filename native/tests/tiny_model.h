@@ -20,6 +20,7 @@ struct TinySpec {
   int32_t weight_mode = SQLRL_WEIGHTS_FP32;
   bool double_quant = false;
   int64_t sliding_window = 0;  // 0: none
+  int32_t device = SQLRL_DEVICE_CPU;
   uint64_t seed = 7;
 };
 

@@ -6,8 +6,8 @@
 #   env        GPU, driver, nvcc, torch, cmake, transformers/peft versions
 #   build      libsqlrl + the CUDA kernels against PyTorch's CUDA libtorch (kernel tests built first, so they
 #              survive a libsqlrl failure; an nvcc-only build of them if CMake cannot configure)
-#   check      at once: kernel tests, HF fixtures on CUDA (check_reference.py), interoperability with
-#              transformers + peft (check_interop.py)
+#   check      at once: kernel tests, libsqlrl's native tests (with the fused decode step on the GPU), HF
+#              fixtures on CUDA (check_reference.py), interoperability with transformers + peft (check_interop.py)
 #   graphs-7b, plain-graphs-7b, grpo-shape-7b, graphs-0.5b, plain-graphs-0.5b, sample-0.5b   `sqlrl bench
 #              sample` at the issue's settings: the fused decode step with CUDA graphs beside the plain step it
 #              replaced, GRPO's 8 x 8 shape, and 0.5B eager (7B first: its numbers survive a cut)
@@ -84,6 +84,10 @@ phase_build() {
 }
 
 phase_kernels() { "$build/native/cuda/sqlrl_cuda_kernel_tests"; }
+
+# libsqlrl's own tests against this libtorch (2.x code paths: SDPA, causal attention without a mask), and the
+# fused decode step on the GPU against the plain one (fused_decode_step_on_cuda_equals_the_plain_step).
+phase_native_tests() { "$build/sqlrl_native_tests"; }
 
 phase_reference() {
   python3 "$root/scripts/gpu/check_reference.py" "$app/jre/bin/java" "$app/sqlrl.jar" "$app/reference" \
@@ -173,9 +177,10 @@ if [ "$profile" = quick ]; then
 elif [ "$profile" = first ]; then
   # Correctness at once: the kernel tests, the fixtures and the interoperability check use little of the GPU.
   run kernels 60 kernels & k=$!
+  run native-tests 80 native-tests & n=$!
   run reference 80 reference & r=$!
   run interop 80 interop & i=$!
-  wait $k $r $i
+  wait $k $n $r $i
   # The fused decode step beside the plain one it replaced (same card, same window), then GRPO's shape (8
   # prompts x 8 samples: the samples read their prompt's K/V once).
   run graphs-7b 55 sample 7b-cuda-graphs qwen2.5-7b --cuda-graphs

@@ -57,6 +57,25 @@ cudaError_t sqlrl_cuda_nf4_dequantize_bf16(const uint8_t* codes, sqlrl_cuda_nf4_
 cudaError_t sqlrl_cuda_nf4_gemv_bf16(const uint16_t* x, const uint8_t* codes, sqlrl_cuda_nf4_absmax absmax,
                                      int32_t m, int64_t n_out, int64_t k, uint16_t* y, cudaStream_t stream);
 
+/* Largest batch the tensor-core NF4 GEMM takes. */
+#define SQLRL_CUDA_NF4_GEMM_MAX_M 64
+
+/*
+ * Floats of fp32 workspace that sqlrl_cuda_nf4_gemm_bf16 needs for this shape on the current device (partial sums
+ * of its k splits), or -1 for a shape it does not take: m outside 1..64, k not a positive multiple of 64, n_out < 1.
+ */
+int64_t sqlrl_cuda_nf4_gemm_workspace(int32_t m, int64_t n_out, int64_t k);
+
+/*
+ * Tensor-core NF4 GEMM for decode batches up to 64 rows: y[m, n] = sum_k x[m, k] * W[n, k], W the NF4 weight
+ * [n_out, k] dequantized tile by tile into shared memory exactly as the dequantize kernel rounds it (bf16), bf16
+ * mma with fp32 accumulation, splits of k added in a fixed order (deterministic). x and codes 16-byte aligned;
+ * workspace at least sqlrl_cuda_nf4_gemm_workspace(m, n_out, k) floats (device memory, overwritten).
+ */
+cudaError_t sqlrl_cuda_nf4_gemm_bf16(const uint16_t* x, const uint8_t* codes, sqlrl_cuda_nf4_absmax absmax,
+                                     int32_t m, int64_t n_out, int64_t k, float* workspace, int64_t workspace_floats,
+                                     uint16_t* y, cudaStream_t stream);
+
 /*
  * Token sampling settings, the semantics of sqlrl_generate (native/include/sqlrl.h):
  * greedy != 0: argmax (ties: lowest id), log-prob under the unscaled distribution (temperature 1).

@@ -269,6 +269,13 @@ SQLRL_API int32_t sqlrl_model_set_cuda_graphs(sqlrl_model* model, int32_t enable
  * kernels always takes it). Both compute the same completions within floating-point summation order.
  */
 SQLRL_API int32_t sqlrl_model_set_fused_decode(sqlrl_model* model, int32_t enabled);
+/*
+ * Experimental (default off; not yet measured on a GPU): in the fused decode step on CUDA, NF4 projections of
+ * 17..64 rows run through a tensor-core NF4 GEMM that dequantizes tiles in shared memory (memory moves the NF4
+ * codes) instead of dequantizing the whole weight to bf16 and calling cuBLAS each step. Same values up to
+ * summation order. Ignored on the CPU, with dense sampling, and for other row counts.
+ */
+SQLRL_API int32_t sqlrl_model_set_tensor_core_gemm(sqlrl_model* model, int32_t enabled);
 /* Rows of hidden states per chunk of the vocabulary projection in sqlrl_logprobs (default 256). */
 SQLRL_API int32_t sqlrl_model_set_logprob_chunk(sqlrl_model* model, int32_t rows);
 /*

@@ -162,6 +162,10 @@ extern "C" int32_t sqlrl_model_set_fused_decode(sqlrl_model* model, int32_t enab
   return guarded([&] { model_of(model).fused_decode = enabled != 0; });
 }
 
+extern "C" int32_t sqlrl_model_set_tensor_core_gemm(sqlrl_model* model, int32_t enabled) {
+  return guarded([&] { model_of(model).tensor_core_gemm = enabled != 0; });
+}
+
 extern "C" int32_t sqlrl_model_set_logprob_chunk(sqlrl_model* model, int32_t rows) {
   return guarded([&] {
     Model& m = model_of(model);

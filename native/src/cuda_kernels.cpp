@@ -13,8 +13,9 @@
 
 namespace sqlrl::cuda_kernels {
 
-static_assert(kGemvMaxRows == SQLRL_CUDA_NF4_GEMV_MAX_M && kGemvBlock == SQLRL_CUDA_NF4_BLOCK,
-              "nf4_gemv_shape.h must state the kernel's own limits");
+static_assert(kGemvMaxRows == SQLRL_CUDA_NF4_GEMV_MAX_M && kGemvBlock == SQLRL_CUDA_NF4_BLOCK &&
+                  kGemmMaxRows == SQLRL_CUDA_NF4_GEMM_MAX_M,
+              "nf4_gemv_shape.h must state the kernels' own limits");
 
 namespace {
 void check_launch(cudaError_t status, const char* what) {
@@ -59,6 +60,21 @@ at::Tensor nf4_gemv_bf16(const at::Tensor& x, const at::Tensor& codes, const Nf4
                                         static_cast<int32_t>(m), n_out, k, bf16_bits(y),
                                         c10::cuda::getCurrentCUDAStream().stream()),
                "NF4 GEMV kernel");
+  return y;
+}
+
+at::Tensor nf4_gemm_bf16(const at::Tensor& x, const at::Tensor& codes, const Nf4Absmax& absmax, int64_t n_out) {
+  c10::cuda::CUDAGuard device_guard(codes.device());
+  at::Tensor input = x.to(at::kBFloat16).contiguous();
+  int64_t m = input.size(0), k = input.size(1);
+  int64_t workspace_floats = sqlrl_cuda_nf4_gemm_workspace(static_cast<int32_t>(m), n_out, k);
+  if (workspace_floats < 0) throw InvalidArgument("NF4 GEMM: unsupported shape");
+  at::Tensor workspace = at::empty({workspace_floats}, input.options().dtype(at::kFloat));
+  at::Tensor y = at::empty({m, n_out}, input.options());
+  check_launch(sqlrl_cuda_nf4_gemm_bf16(bf16_bits(input), codes.data_ptr<uint8_t>(), launcher_absmax(absmax),
+                                        static_cast<int32_t>(m), n_out, k, workspace.data_ptr<float>(),
+                                        workspace_floats, bf16_bits(y), c10::cuda::getCurrentCUDAStream().stream()),
+               "NF4 GEMM kernel");
   return y;
 }
 

@@ -31,6 +31,8 @@ constexpr bool available() {
 at::Tensor nf4_dequantize_bf16(const at::Tensor& codes, const Nf4Absmax& absmax, int64_t rows, int64_t cols);
 // y [m, n_out] = x [m, k] @ W^T for bf16 x where gemv_accepts(m, k), W the NF4 weight [n_out, k].
 at::Tensor nf4_gemv_bf16(const at::Tensor& x, const at::Tensor& codes, const Nf4Absmax& absmax, int64_t n_out);
+// The same product for gemm_accepts(m, k) through the tensor-core NF4 GEMM (tiles dequantized in shared memory).
+at::Tensor nf4_gemm_bf16(const at::Tensor& x, const at::Tensor& codes, const Nf4Absmax& absmax, int64_t n_out);
 // One token per row of fp32 or bf16 logits [rows, vocab] on the device: int64 tokens and fp32 log-probs,
 // drawn with Philox keyed by (seed, row, step), or by (row_seeds[row], step) when row_seeds (int64 [rows] on the
 // device) is defined (see native/cuda/sqlrl_cuda_kernels.h for the semantics).

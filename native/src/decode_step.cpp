@@ -81,7 +81,8 @@ void FusedDecodeStep::project(int64_t layer, const Group& group, const at::Tenso
         at::mm_out(out, x, plan.weight_t);
       }
     } else {
-      out.copy_(plan.linear->apply(x, plan.bias));  // NF4 kept quantized: the fused GEMV or dequantize + GEMM
+      // NF4 kept quantized: the fused GEMV, the tensor-core GEMM (when chosen) or dequantize + GEMM
+      out.copy_(plan.linear->apply(x, plan.bias, model_.tensor_core_gemm));
     }
     if (plan.low_rank.defined()) out.addmm_(plan.low_rank, plan.b_t);
   }

@@ -92,13 +92,17 @@ FrozenLinear FrozenLinear::random(int64_t out_features, int64_t in_features, int
   return linear;
 }
 
-at::Tensor FrozenLinear::apply(const at::Tensor& x, const at::Tensor& bias) const {
-  // The fused kernel has no autograd: only where no gradient has to flow back to x (decode, reference passes).
-  bool fused = !held_dense_.defined() && mode_ == SQLRL_WEIGHTS_NF4 && cuda_kernels::available() && codes_.is_cuda() &&
-               cuda_kernels::gemv_accepts(x.numel() / in_features_, in_features_) &&
-               !(c10::GradMode::is_enabled() && x.requires_grad());
-  if (!fused) return bias.defined() ? at::linear(x, dense(), bias) : at::linear(x, dense());
-  at::Tensor y = cuda_kernels::nf4_gemv_bf16(x.reshape({-1, in_features_}), codes_, kernel_absmax(), out_features_)
+at::Tensor FrozenLinear::apply(const at::Tensor& x, const at::Tensor& bias, bool tensor_core_gemm) const {
+  // The fused kernels have no autograd: only where no gradient has to flow back to x (decode, reference passes).
+  int64_t rows = x.numel() / in_features_;
+  bool kernel = !held_dense_.defined() && mode_ == SQLRL_WEIGHTS_NF4 && cuda_kernels::available() && codes_.is_cuda() &&
+                !(c10::GradMode::is_enabled() && x.requires_grad());
+  bool gemv = kernel && cuda_kernels::gemv_accepts(rows, in_features_);
+  bool gemm = kernel && !gemv && tensor_core_gemm && cuda_kernels::gemm_accepts(rows, in_features_);
+  if (!gemv && !gemm) return bias.defined() ? at::linear(x, dense(), bias) : at::linear(x, dense());
+  at::Tensor flat = x.reshape({-1, in_features_});
+  at::Tensor y = (gemv ? cuda_kernels::nf4_gemv_bf16(flat, codes_, kernel_absmax(), out_features_)
+                       : cuda_kernels::nf4_gemm_bf16(flat, codes_, kernel_absmax(), out_features_))
                      .to(x.scalar_type());
   if (bias.defined()) y = y + bias;
   std::vector<int64_t> shape = x.sizes().vec();

@@ -36,7 +36,9 @@ class FrozenLinear {
   at::Tensor stored_dense() const;
   // x [..., in] @ weight^T (+ bias): the layer's output in x's dtype. On CUDA an NF4 weight goes through
   // native/cuda's kernels (fused GEMV for decode, else dequantize + GEMM); elsewhere through dense().
-  at::Tensor apply(const at::Tensor& x, const at::Tensor& bias) const;
+  // tensor_core_gemm: NF4 batches of 17..64 rows on CUDA without a gradient go through the tensor-core GEMM
+  // (sqlrl_model_set_tensor_core_gemm) instead of dequantize + GEMM.
+  at::Tensor apply(const at::Tensor& x, const at::Tensor& bias, bool tensor_core_gemm = false) const;
   int64_t bytes() const;
   int64_t out_features() const { return out_features_; }
   int64_t in_features() const { return in_features_; }

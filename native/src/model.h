@@ -73,6 +73,7 @@ struct Model {
   int32_t dense_sampling = 0;  // SQLRL_DENSE_SAMPLING_*, sqlrl_model_set_dense_sampling
   bool cuda_graphs = false;     // sqlrl_model_set_cuda_graphs
   bool fused_decode = true;     // sqlrl_model_set_fused_decode
+  bool tensor_core_gemm = false;  // sqlrl_model_set_tensor_core_gemm
   int64_t logprob_chunk = 256;
 
   bool adapters_active(bool requested) const { return requested && lora.has_value() && lora_enabled; }

@@ -1,4 +1,4 @@
-// Which matmuls the fused NF4 GEMV kernel (native/cuda/nf4_gemv.cu) takes. Torch-free so that the CPU
+// Which matmuls the fused NF4 GEMV (native/cuda/nf4_gemv.cu) and the tensor-core NF4 GEMM (nf4_gemm.cu) take. Torch-free so that the CPU
 // tests can check the rule that FrozenLinear applies before it launches the kernel.
 #pragma once
 #include <cstdint>
@@ -14,6 +14,13 @@ constexpr int64_t kGemvBlock = 64;
 // caller must take the dequantize + GEMM path instead (e.g. an intermediate size of 176).
 constexpr bool gemv_accepts(int64_t rows, int64_t in_features) {
   return rows >= 1 && rows <= kGemvMaxRows && in_features >= kGemvBlock && in_features % kGemvBlock == 0;
+}
+
+// Largest row count the tensor-core GEMM takes (SQLRL_CUDA_NF4_GEMM_MAX_M); k as the GEMV's.
+constexpr int64_t kGemmMaxRows = 64;
+
+constexpr bool gemm_accepts(int64_t rows, int64_t in_features) {
+  return rows >= 1 && rows <= kGemmMaxRows && in_features >= kGemvBlock && in_features % kGemvBlock == 0;
 }
 
 }  // namespace sqlrl::cuda_kernels

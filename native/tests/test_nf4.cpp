@@ -137,3 +137,13 @@ TEST(fused_gemv_takes_only_shapes_the_kernel_accepts) {
   CHECK(!gemv_accepts(0, 128));
   CHECK(!gemv_accepts(sqlrl::cuda_kernels::kGemvMaxRows + 1, 128));
 }
+
+// The tensor-core GEMM takes the decode batches above the GEMV's (up to 64 rows) under the same k rule.
+TEST(tensor_core_gemm_takes_only_shapes_the_kernel_accepts) {
+  using sqlrl::cuda_kernels::gemm_accepts;
+  CHECK(gemm_accepts(17, 896));
+  CHECK(gemm_accepts(sqlrl::cuda_kernels::kGemmMaxRows, 18944));
+  CHECK(!gemm_accepts(sqlrl::cuda_kernels::kGemmMaxRows + 1, 896));
+  CHECK(!gemm_accepts(32, 176));
+  CHECK(!gemm_accepts(0, 128));
+}

@@ -8,9 +8,10 @@
 #              survive a libsqlrl failure; an nvcc-only build of them if CMake cannot configure)
 #   check      at once: kernel tests, libsqlrl's native tests (with the fused decode step on the GPU), HF
 #              fixtures on CUDA (check_reference.py), interoperability with transformers + peft (check_interop.py)
-#   graphs-7b, plain-graphs-7b, grpo-shape-7b, graphs-0.5b, plain-graphs-0.5b, sample-0.5b   `sqlrl bench
-#              sample` at the issue's settings: the fused decode step with CUDA graphs beside the plain step it
-#              replaced, GRPO's 8 x 8 shape, and 0.5B eager (7B first: its numbers survive a cut)
+#   graphs-7b, plain-graphs-7b, grpo-shape-7b, tensor-core-7b, graphs-0.5b, plain-graphs-0.5b, sample-0.5b
+#              `sqlrl bench sample` at the issue's settings: the fused decode step with CUDA graphs beside the
+#              plain step it replaced, GRPO's 8 x 8 shape, the tensor-core NF4 GEMM, and 0.5B eager (7B first:
+#              its numbers survive a cut)
 # The second profile (SQLRL_CHECK_PROFILE=second, for the next window; needs the build of the first on a
 # warm machine or builds again): compute-sanitizer memcheck, a 7B GRPO step, kernel micro-benchmarks, 1.5B
 # sampling, 7B sampling from dense bf16 weights with CUDA graphs, 7B, 1.5B and 0.5B update steps.
@@ -186,6 +187,7 @@ elif [ "$profile" = first ]; then
   run graphs-7b 55 sample 7b-cuda-graphs qwen2.5-7b --cuda-graphs
   run plain-graphs-7b 55 sample 7b-plain-cuda-graphs qwen2.5-7b --cuda-graphs --plain-decode
   run grpo-shape-7b 55 sample 7b-8x8-cuda-graphs qwen2.5-7b --cuda-graphs --samples-per-prompt 8
+  run tensor-core-7b 55 sample 7b-tensor-core-cuda-graphs qwen2.5-7b --cuda-graphs --tensor-core-gemm
   run graphs-0.5b 35 sample 0.5b-cuda-graphs qwen2.5-0.5b --cuda-graphs
   run plain-graphs-0.5b 35 sample 0.5b-plain-cuda-graphs qwen2.5-0.5b --cuda-graphs --plain-decode
   run sample-0.5b 35 sample 0.5b qwen2.5-0.5b

@@ -23,7 +23,8 @@ def command(r):
                 f"{r['new_tokens']} --repeats 2" + (f" --samples-per-prompt {samples}" if samples > 1 else "")
                 + (" --dense-sampling" if r.get("dense_sampling") else "")
                 + (" --cuda-graphs" if r.get("cuda_graphs") else "")
-                + (" --plain-decode" if r.get("decode_step") == "plain" else "") + " --json")
+                + (" --plain-decode" if r.get("decode_step") == "plain" else "")
+                + (" --tensor-core-gemm" if r.get("tensor_core_gemm") else "") + " --json")
     if b == "train-step":
         return (f"sqlrl bench train-step {common} --batch {r['batch']} --micro-batch {r['micro_batch']} --prompt-len "
                 f"{r['prompt_len']} --completion-len {r['completion_len']} --steps 2 --json")
@@ -56,7 +57,8 @@ def main():
             "date": r["date"][:10], "device": device, "commit": commit, "bench": b, "shape": r["shape"],
             "weights": r["weights"] + ("+dense-sampling" if r.get("dense_sampling") else "")
             + ("+cuda-graphs" if r.get("cuda_graphs") else "")
-            + ("+plain-decode" if r.get("decode_step") == "plain" else ""),
+            + ("+plain-decode" if r.get("decode_step") == "plain" else "")
+            + ("+tensor-core-gemm" if r.get("tensor_core_gemm") else ""),
             "batch": r.get("batch", r.get("completions")), "tokens_per_s": round(tokens_per_s, 1),
             "peak_gib": round(r["device_peak_bytes"] / 2**30, 2),
             "step_s": round(r["step_s"], 3) if "step_s" in r else round(r["total_s"], 3),

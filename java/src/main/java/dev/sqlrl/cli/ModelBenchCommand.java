@@ -57,6 +57,11 @@ abstract class ModelBenchCommand implements Callable<Integer> {
                     + " cache copied per sample) instead of the fused step: for comparisons.")
     boolean plainDecode;
 
+    @Option(names = "--tensor-core-gemm",
+            description = "NF4 on CUDA: decode batches of 17..64 rows through the tensor-core NF4 GEMM instead of"
+                    + " dequantize + cuBLAS (experimental until measured on a GPU).")
+    boolean tensorCoreGemm;
+
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
             description = "Seed of the random weights and the sampler (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -85,6 +90,7 @@ abstract class ModelBenchCommand implements Callable<Integer> {
         result.put("dense_sampling", denseSampling);
         result.put("cuda_graphs", cudaGraphs);
         result.put("decode_step", plainDecode ? "plain" : "fused");
+        result.put("tensor_core_gemm", tensorCoreGemm);
         // a data-parallel rank (bench train-step --nproc-per-node) measures on its own GPU
         var env = dev.sqlrl.dist.DistributedEnv.current();
         if (env.isDistributed() && on == Device.CUDA) NativeRuntime.setCudaDevice(env.localRank());
@@ -93,6 +99,7 @@ abstract class ModelBenchCommand implements Callable<Integer> {
             model.setDenseSampling(denseSampling);
             model.setCudaGraphs(cudaGraphs);
             model.setFusedDecode(!plainDecode);
+            model.setTensorCoreGemm(tensorCoreGemm);
             System.err.printf("bench: %s %s on %s, random weights in %.1f s (%.2f GiB)%n", modelShape.id,
                     result.get("weights").asText(), result.get("device").asText(), (System.nanoTime() - start) / 1e9,
                     model.memory().weightBytes() / GIB);

@@ -159,6 +159,11 @@ public final class NativeModel implements AutoCloseable {
         call("sqlrl_model_set_fused_decode", SqlrlNative.modelSetFusedDecode(live(), enabled ? 1 : 0));
     }
 
+    /** NF4 decode batches of 17..64 rows through the tensor-core GEMM (experimental; see sqlrl_model_set_tensor_core_gemm). */
+    public void setTensorCoreGemm(boolean enabled) {
+        call("sqlrl_model_set_tensor_core_gemm", SqlrlNative.modelSetTensorCoreGemm(live(), enabled ? 1 : 0));
+    }
+
     public void setLogprobChunk(int rows) {
         call("sqlrl_model_set_logprob_chunk", SqlrlNative.modelSetLogprobChunk(live(), rows));
     }

@@ -488,6 +488,21 @@ TEST(fused_decode_step_costs_under_30_operators_per_layer) {
   CHECK_MSG(plain_per_layer > 3 * per_layer, plain_per_layer);  // the count sees the difference
 }
 
+namespace {
+// A tiny model on the GPU with head_dim 16, 4 query heads per kv head and whole 64-value NF4 blocks.
+TinySpec cuda_spec(int32_t arch, int32_t weights) {
+  TinySpec spec;
+  spec.arch = arch;
+  spec.device = SQLRL_DEVICE_CUDA;
+  spec.weight_mode = weights;
+  spec.hidden = 128;
+  spec.heads = 8;
+  spec.kv_heads = 2;
+  spec.intermediate = 256;
+  return spec;
+}
+}  // namespace
+
 // On a CUDA build with a GPU (the device check runs these tests there): the fused step's kernels and the same step
 // recorded as a CUDA graph give what the plain tensor-op step gives on the same device (fp32: same tokens,
 // log-probs within 1e-4), for Qwen2 (14/2-style grouping), Qwen3's norms and a sliding window. Skipped elsewhere.
@@ -497,13 +512,7 @@ TEST(fused_decode_step_on_cuda_equals_the_plain_step) {
     return;
   }
   for (int32_t arch : {SQLRL_ARCH_QWEN2, SQLRL_ARCH_QWEN3, SQLRL_ARCH_LLAMA}) {
-    TinySpec spec;
-    spec.arch = arch;
-    spec.device = SQLRL_DEVICE_CUDA;
-    spec.hidden = 128;
-    spec.heads = 8;
-    spec.kv_heads = 2;
-    spec.intermediate = 256;
+    TinySpec spec = cuda_spec(arch, SQLRL_WEIGHTS_FP32);
     spec.sliding_window = arch == SQLRL_ARCH_LLAMA ? 6 : 0;
     TinyModel model(spec);
     model.attach_lora(4, 8.0, 0x7F);
@@ -538,13 +547,7 @@ TEST(tensor_core_nf4_gemm_on_cuda_matches_dequantize_and_gemm) {
     std::printf("    skipped: no CUDA device\n");
     return;
   }
-  TinySpec spec;
-  spec.device = SQLRL_DEVICE_CUDA;
-  spec.weight_mode = SQLRL_WEIGHTS_NF4;
-  spec.hidden = 128;
-  spec.heads = 8;
-  spec.kv_heads = 2;
-  spec.intermediate = 256;
+  TinySpec spec = cuda_spec(SQLRL_ARCH_QWEN2, SQLRL_WEIGHTS_NF4);
   TinyModel model(spec);
   model.attach_lora(4, 8.0, 0x7F);
   model.randomize_lora_b(41);

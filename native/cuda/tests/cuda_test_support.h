@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,15 @@ inline uint16_t float_to_bf16(float value) {
   std::memcpy(&bits, &value, sizeof bits);
   bits += 0x7FFFu + ((bits >> 16) & 1u);
   return static_cast<uint16_t>(bits >> 16);
+}
+
+// count values of normal(0, spread) from a seeded generator (inputs for the kernels and their references).
+inline std::vector<float> normal_floats(size_t count, float spread, uint32_t seed) {
+  std::mt19937 generator(seed);
+  std::normal_distribution<float> normal(0.0f, spread);
+  std::vector<float> values(count);
+  for (float& value : values) value = normal(generator);
+  return values;
 }
 
 inline uint32_t float_bits(float value) {

@@ -22,14 +22,6 @@ struct HostBf16 {
 };
 static_assert(sizeof(HostBf16) == sizeof(uint16_t), "HostBf16 must be the raw bits");
 
-std::vector<float> normal_values(size_t count, float spread, uint32_t seed) {
-  std::mt19937 random(seed);
-  std::normal_distribution<float> normal(0.0f, spread);
-  std::vector<float> values(count);
-  for (float& v : values) v = normal(random);
-  return values;
-}
-
 template <typename T>
 std::vector<T> as(const std::vector<float>& values) {
   std::vector<T> out(values.size());
@@ -64,8 +56,8 @@ void norms_and_gate(Checks& checks) {
   const int64_t rows = 5;
   for (int64_t width : {int64_t{64}, int64_t{896}, int64_t{3584}}) {
     std::string where = std::string(dtype_name<T>()) + " width " + std::to_string(width);
-    std::vector<T> x = as<T>(normal_values(rows * width, 1.5f, 1)), delta = as<T>(normal_values(rows * width, 0.7f, 2));
-    std::vector<float> weight = normal_values(width, 0.3f, 3);
+    std::vector<T> x = as<T>(normal_floats(rows * width, 1.5f, 1)), delta = as<T>(normal_floats(rows * width, 0.7f, 2));
+    std::vector<float> weight = normal_floats(width, 0.3f, 3);
     for (float& w : weight) w += 1.0f;
     DeviceBuffer<T> d_x(x), d_delta(delta), d_out(rows * width);
     DeviceBuffer<float> d_weight(weight);
@@ -116,9 +108,9 @@ void rope_and_store(Checks& checks) {
     std::string where = std::string(dtype_name<T>()) + (norms ? " with q/k norms" : "");
     int64_t d = l.head_dim, rows = l.rows();
     std::vector<int64_t> positions = l.positions();
-    std::vector<T> q = as<T>(normal_values(rows * l.heads * d, 1.0f, 4));
-    std::vector<T> k = as<T>(normal_values(rows * l.kv_heads * d, 1.0f, 5)), v = as<T>(normal_values(rows * l.kv_heads * d, 1.0f, 6));
-    std::vector<float> inv_freq = rope_frequencies(l.head_dim), q_norm = normal_values(d, 0.2f, 7), k_norm = normal_values(d, 0.2f, 8);
+    std::vector<T> q = as<T>(normal_floats(rows * l.heads * d, 1.0f, 4));
+    std::vector<T> k = as<T>(normal_floats(rows * l.kv_heads * d, 1.0f, 5)), v = as<T>(normal_floats(rows * l.kv_heads * d, 1.0f, 6));
+    std::vector<float> inv_freq = rope_frequencies(l.head_dim), q_norm = normal_floats(d, 0.2f, 7), k_norm = normal_floats(d, 0.2f, 8);
     for (float& w : q_norm) w += 1.0f;
     for (float& w : k_norm) w += 1.0f;
     DeviceBuffer<T> d_q(q), d_k(k), d_v(v), d_keys(rows * l.kv_heads * l.capacity * d), d_values(d_keys.bytes() / sizeof(T));
@@ -165,11 +157,11 @@ void attention_case(Checks& checks, const DecodeLayout& l, const std::string& na
   std::string where = std::string(dtype_name<T>()) + " " + name;
   int64_t d = l.head_dim, rows = l.rows();
   std::vector<int64_t> positions = l.positions();
-  std::vector<T> q = as<T>(normal_values(rows * l.heads * d, 1.0f, 9));
-  std::vector<T> prompt_k = as<T>(normal_values(static_cast<size_t>(l.prompts) * l.kv_heads * l.prompt_capacity * d, 1.0f, 10));
-  std::vector<T> prompt_v = as<T>(normal_values(prompt_k.size(), 1.0f, 11));
-  std::vector<T> gen_k = as<T>(normal_values(static_cast<size_t>(rows) * l.kv_heads * l.capacity * d, 1.0f, 12));
-  std::vector<T> gen_v = as<T>(normal_values(gen_k.size(), 1.0f, 13));
+  std::vector<T> q = as<T>(normal_floats(rows * l.heads * d, 1.0f, 9));
+  std::vector<T> prompt_k = as<T>(normal_floats(static_cast<size_t>(l.prompts) * l.kv_heads * l.prompt_capacity * d, 1.0f, 10));
+  std::vector<T> prompt_v = as<T>(normal_floats(prompt_k.size(), 1.0f, 11));
+  std::vector<T> gen_k = as<T>(normal_floats(static_cast<size_t>(rows) * l.kv_heads * l.capacity * d, 1.0f, 12));
+  std::vector<T> gen_v = as<T>(normal_floats(gen_k.size(), 1.0f, 13));
   DeviceBuffer<T> d_q(q), d_pk(prompt_k), d_pv(prompt_v), d_gk(gen_k), d_gv(gen_v), d_out(q.size());
   d_out.poison();
   DeviceBuffer<int64_t> d_positions(positions), d_lengths(l.prompt_lengths);

@@ -89,11 +89,7 @@ std::vector<bool> kept_tokens(const std::vector<double>& scaled, int top_k, floa
 }
 
 std::vector<float> normal_logits(int count, float spread, uint32_t seed) {
-  std::mt19937 generator(seed);
-  std::normal_distribution<float> normal(0.0f, spread);
-  std::vector<float> logits(count);
-  for (float& value : logits) value = normal(generator);
-  return logits;
+  return normal_floats(static_cast<size_t>(count), spread, seed);
 }
 
 std::vector<float> repeat_rows(const std::vector<float>& row, int rows) {

@@ -69,8 +69,8 @@ FusedDecodeStep::FusedDecodeStep(const Model& model, const InferenceLora* lora, 
   logits_f32_ = model.compute_dtype == at::kFloat ? logits_ : at::empty_like(logits_, values.dtype(at::kFloat));
 }
 
-void FusedDecodeStep::project(int64_t layer, const Group& group, const at::Tensor& x) {
-  if (group.a_t.defined()) at::mm_out(const_cast<at::Tensor&>(group.low_rank), x, group.a_t);
+void FusedDecodeStep::project(int64_t layer, Group& group, const at::Tensor& x) {
+  if (group.a_t.defined()) at::mm_out(group.low_rank, x, group.a_t);
   for (int p : group.projections) {
     const Projection& plan = projections_[layer][p];
     at::Tensor& out = outputs_[p];
@@ -95,7 +95,7 @@ at::Tensor FusedDecodeStep::run() {
   decode_ops::rms_norm(residual_, model_.layers[0].input_norm, eps, normed_);
   for (int64_t layer = 0; layer < config.num_layers; ++layer) {
     const DecoderLayerWeights& weights = model_.layers[layer];
-    const std::array<Group, 4>& groups = groups_[layer];
+    std::array<Group, 4>& groups = groups_[layer];
     project(layer, groups[kQkv], normed_);
     decode_ops::rope_and_store(outputs_[kQ], outputs_[kK], outputs_[kV], rows_, model_.rope_inv_freq, weights.q_norm,
                                weights.k_norm, eps, generated_.keys[layer], generated_.values[layer]);

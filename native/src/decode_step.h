@@ -43,7 +43,7 @@ class FusedDecodeStep {
     at::Tensor low_rank;  // [rows, sum of ranks]
   };
 
-  void project(int64_t layer, const Group& group, const at::Tensor& x);
+  void project(int64_t layer, Group& group, const at::Tensor& x);
 
   const Model& model_;
   decode_ops::DecodeRows rows_;

@@ -60,31 +60,42 @@ void rope_head(T* x, int64_t head_dim, int64_t position, const float* inv_freq) 
 
 // Softmax attention of one query head q[head_dim] over two runs of keys (the prompt's, shared by its samples,
 // then the row's own generated ones), each a [count, head_dim] block of rows `stride` apart; scale 1/sqrt(head_dim).
-// One pass with a running maximum (online softmax); scratch holds head_dim floats.
+// Two passes: the scores and their maximum, then one exp each and the weighted sum of the values. scratch holds
+// head_dim + count_a + count_b floats. (The CUDA kernel keeps a running maximum instead: the same softmax, another
+// summation order.)
 template <typename T>
 void attend_head(const T* q, int64_t head_dim, const T* keys_a, const T* values_a, int64_t count_a, const T* keys_b,
                  const T* values_b, int64_t count_b, int64_t stride, float* scratch, T* out) {
   float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
-  float running_max = -std::numeric_limits<float>::infinity(), total = 0.0f;
-  for (int64_t d = 0; d < head_dim; ++d) scratch[d] = 0.0f;
+  float* accumulator = scratch;
+  float* weights = scratch + head_dim;
+  float top = -std::numeric_limits<float>::infinity();
+  int64_t n = 0;
   for (int run = 0; run < 2; ++run) {
     const T* keys = run == 0 ? keys_a : keys_b;
-    const T* values = run == 0 ? values_a : values_b;
-    int64_t count = run == 0 ? count_a : count_b;
-    for (int64_t j = 0; j < count; ++j) {
+    for (int64_t j = 0, count = run == 0 ? count_a : count_b; j < count; ++j, ++n) {
       const T* key = keys + j * stride;
-      const T* value = values + j * stride;
       float score = 0.0f;
       for (int64_t d = 0; d < head_dim; ++d) score += static_cast<float>(q[d]) * static_cast<float>(key[d]);
-      score *= scale;
-      float new_max = score > running_max ? score : running_max;
-      float correction = std::exp(running_max - new_max), weight = std::exp(score - new_max);
-      total = total * correction + weight;
-      for (int64_t d = 0; d < head_dim; ++d) scratch[d] = scratch[d] * correction + weight * static_cast<float>(value[d]);
-      running_max = new_max;
+      weights[n] = score * scale;
+      top = weights[n] > top ? weights[n] : top;
     }
   }
-  for (int64_t d = 0; d < head_dim; ++d) out[d] = static_cast<T>(scratch[d] / total);
+  float total = 0.0f;
+  for (int64_t i = 0; i < n; ++i) {
+    weights[i] = std::exp(weights[i] - top);
+    total += weights[i];
+  }
+  for (int64_t d = 0; d < head_dim; ++d) accumulator[d] = 0.0f;
+  n = 0;
+  for (int run = 0; run < 2; ++run) {
+    const T* values = run == 0 ? values_a : values_b;
+    for (int64_t j = 0, count = run == 0 ? count_a : count_b; j < count; ++j, ++n) {
+      const T* value = values + j * stride;
+      for (int64_t d = 0; d < head_dim; ++d) accumulator[d] += weights[n] * static_cast<float>(value[d]);
+    }
+  }
+  for (int64_t d = 0; d < head_dim; ++d) out[d] = static_cast<T>(accumulator[d] / total);
 }
 
 // Which keys a decode row sees. The row's new token sits at `position`; its prompt (prompt_length tokens) owns

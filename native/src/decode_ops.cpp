@@ -182,7 +182,7 @@ void shared_prompt_attention(const at::Tensor& q, const at::Tensor& prompt_keys,
     const T* gv = generated_values.data_ptr<T>();
     T* result = out.data_ptr<T>();
     at::parallel_for(0, q.size(0) * heads, 1, [&](int64_t begin, int64_t end) {
-      std::vector<float> scratch(head_dim);
+      std::vector<float> scratch(head_dim + prompt_capacity + capacity);
       for (int64_t index = begin; index < end; ++index) {
         int64_t r = index / heads, h = index % heads, g = h / group, prompt = r / rows.samples_per_prompt;
         decode_math::VisibleKeys visible =

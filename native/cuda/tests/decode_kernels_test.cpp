@@ -170,7 +170,7 @@ void attention_case(Checks& checks, const DecodeLayout& l, const std::string& na
   SQLRL_CUDA_CHECK(sqlrl_cuda_shared_prompt_attention(dtype_code<T>(), d_q.get(), d_pk.get(), d_pv.get(), d_gk.get(),
                                                       d_gv.get(), decode_rows, shape, d_out.get(), nullptr));
   std::vector<T> want(q.size());
-  std::vector<float> scratch(d);
+  std::vector<float> scratch(d + l.prompt_capacity + l.capacity);
   int64_t group = l.heads / l.kv_heads;
   for (int64_t r = 0; r < rows; ++r) {
     int64_t prompt = r / l.samples;

@@ -86,6 +86,10 @@ typedef struct sqlrl_dist sqlrl_dist;
 #define SQLRL_DENSE_SAMPLING_OFF 0
 #define SQLRL_DENSE_SAMPLING_ON 1
 #define SQLRL_DENSE_SAMPLING_AUTO 2
+/* decode step (sqlrl_model_set_decode_step) */
+#define SQLRL_DECODE_STEP_AUTO 0
+#define SQLRL_DECODE_STEP_FUSED 1
+#define SQLRL_DECODE_STEP_PLAIN 2
 
 /* LoRA target modules, as a bit mask */
 #define SQLRL_LORA_Q 1
@@ -262,16 +266,17 @@ SQLRL_API int32_t sqlrl_model_set_dense_sampling(sqlrl_model* model, int32_t ena
  */
 SQLRL_API int32_t sqlrl_model_set_cuda_graphs(sqlrl_model* model, int32_t enabled);
 /*
- * The fused decode step (default on): each decode step runs the norms, RoPE with the K/V store, attention and
- * the SwiGLU gate as one call each, writes every GEMM into buffers made once per sqlrl_generate, and lets the
- * samples of a prompt read the prompt's K/V from its one prefill instead of a copy per sample. Off: the plain
- * tensor-op step over a cache expanded to every sample (for comparisons; a CUDA build without native/cuda's
- * kernels always takes it). Both compute the same completions within floating-point summation order.
+ * Which decode step sqlrl_generate runs (SQLRL_DECODE_STEP_*; default AUTO). FUSED: the norms, RoPE with the K/V
+ * store, attention and the SwiGLU gate are one call each, every GEMM writes into buffers made once per call, and
+ * the samples of a prompt read the prompt's K/V from its one prefill instead of a copy per sample. PLAIN: the
+ * tensor-op step over a cache expanded to every sample. Both compute the same completions up to floating-point
+ * summation order. AUTO: FUSED on the CPU; PLAIN on CUDA until the fused step's CUDA kernels have been verified on
+ * a GPU. A CUDA build without native/cuda's kernels always runs PLAIN on CUDA.
  */
-SQLRL_API int32_t sqlrl_model_set_fused_decode(sqlrl_model* model, int32_t enabled);
+SQLRL_API int32_t sqlrl_model_set_decode_step(sqlrl_model* model, int32_t step);
 /*
- * Experimental (default off; not yet measured on a GPU): in the fused decode step on CUDA, NF4 projections of
- * 17..64 rows run through a tensor-core NF4 GEMM that dequantizes tiles in shared memory (memory moves the NF4
+ * Experimental (default off; not yet measured on a GPU): on CUDA, NF4 projections of 17..64 rows that need no
+ * gradient (decode steps, small reference passes) run through a tensor-core NF4 GEMM that dequantizes tiles in shared memory (memory moves the NF4
  * codes) instead of dequantizing the whole weight to bf16 and calling cuBLAS each step. Same values up to
  * summation order. Ignored on the CPU, with dense sampling, and for other row counts.
  */

@@ -158,8 +158,13 @@ extern "C" int32_t sqlrl_model_set_cuda_graphs(sqlrl_model* model, int32_t enabl
   return guarded([&] { model_of(model).cuda_graphs = enabled != 0; });
 }
 
-extern "C" int32_t sqlrl_model_set_fused_decode(sqlrl_model* model, int32_t enabled) {
-  return guarded([&] { model_of(model).fused_decode = enabled != 0; });
+extern "C" int32_t sqlrl_model_set_decode_step(sqlrl_model* model, int32_t step) {
+  return guarded([&] {
+    if (step != SQLRL_DECODE_STEP_AUTO && step != SQLRL_DECODE_STEP_FUSED && step != SQLRL_DECODE_STEP_PLAIN) {
+      throw InvalidArgument("decode step must be SQLRL_DECODE_STEP_AUTO, _FUSED or _PLAIN, got " + std::to_string(step));
+    }
+    model_of(model).decode_step = step;
+  });
 }
 
 extern "C" int32_t sqlrl_model_set_tensor_core_gemm(sqlrl_model* model, int32_t enabled) {

@@ -2,7 +2,7 @@
 // prompt's K/V from that one prefill and its own generated K/V from fixed-capacity per-row slots; greedy or
 // filtered sampling. A decode step has the same shapes every time and reads its inputs from fixed tensors,
 // so that a CUDA graph can record and replay it. Two decode paths compute the same thing: the fused step
-// (decode_step.h, the default) and the plain one (transformer.cpp's tensor ops over a cache expanded to every
+// (decode_step.h; sqlrl_model_set_decode_step) and the plain one (transformer.cpp's tensor ops over a cache expanded to every
 // sample), kept for comparison and for CUDA builds without native/cuda's kernels.
 #include <algorithm>
 #include <limits>
@@ -128,7 +128,9 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   int64_t prompt_count = prompts.size(0), prompt_width = prompts.size(1);
   int64_t samples = settings.num_samples, rows = prompt_count * samples;
   HeldDenseWeights held(model, rows);
-  bool fused = model.fused_decode && (!model.device.is_cuda() || cuda_kernels::available());
+  // AUTO keeps CUDA on the plain step until the fused step's kernels have run on a GPU (issue 15).
+  bool fused = model.device.is_cuda() ? model.decode_step == SQLRL_DECODE_STEP_FUSED && cuda_kernels::available()
+                                      : model.decode_step != SQLRL_DECODE_STEP_PLAIN;
   // Fused: the prompt cache holds the prompts only; the plain path's holds each row's generated tokens after them.
   int64_t capacity = fused ? prompt_width : prompt_width + settings.max_new_tokens;
   at::TensorOptions on_device = at::TensorOptions(model.device);

@@ -72,7 +72,7 @@ struct Model {
   bool checkpointing = true;
   int32_t dense_sampling = 0;  // SQLRL_DENSE_SAMPLING_*, sqlrl_model_set_dense_sampling
   bool cuda_graphs = false;     // sqlrl_model_set_cuda_graphs
-  bool fused_decode = true;     // sqlrl_model_set_fused_decode
+  int32_t decode_step = 0;      // SQLRL_DECODE_STEP_*, sqlrl_model_set_decode_step
   bool tensor_core_gemm = false;  // sqlrl_model_set_tensor_core_gemm
   int64_t logprob_chunk = 256;
 

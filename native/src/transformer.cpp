@@ -97,7 +97,7 @@ struct LayerLinears {
 
   at::Tensor operator()(int projection, const at::Tensor& x) const {
     const DecoderLayerWeights& weights = model.layers[layer];
-    at::Tensor y = weights.projections[projection].apply(x, weights.biases[projection]);
+    at::Tensor y = weights.projections[projection].apply(x, weights.biases[projection], model.tensor_core_gemm);
     if (!mode.adapters) return y;
     at::Tensor delta = mode.inference_lora != nullptr ? mode.inference_lora->delta(layer, projection, x)
                                                       : model.lora->delta(layer, projection, x, dropout_generator);

@@ -381,9 +381,9 @@ TEST(prompt_seeds_make_a_prompts_samples_independent_of_the_batch) {
 
 namespace {
 Generated generate_on_path(const TinyModel& model, const Packed& prompts, const Request& request, bool fused) {
-  CHECK_OK(sqlrl_model_set_fused_decode(model.handle(), fused ? 1 : 0));
+  CHECK_OK(sqlrl_model_set_decode_step(model.handle(), fused ? SQLRL_DECODE_STEP_FUSED : SQLRL_DECODE_STEP_PLAIN));
   Generated out = generate(model, prompts, request);
-  CHECK_OK(sqlrl_model_set_fused_decode(model.handle(), 1));
+  CHECK_OK(sqlrl_model_set_decode_step(model.handle(), SQLRL_DECODE_STEP_AUTO));
   return out;
 }
 
@@ -564,4 +564,19 @@ TEST(tensor_core_nf4_gemm_on_cuda_matches_dequantize_and_gemm) {
     CHECK_MSG(dequantized.tokens[first] == tensor_core.tokens[first], "row " << row);
     CHECK_NEAR(dequantized.logprobs[first], tensor_core.logprobs[first], 0.05);
   }
+}
+
+// AUTO is the fused step on the CPU (the same completions as FUSED, bit for bit); values outside AUTO / FUSED /
+// PLAIN are refused.
+TEST(decode_step_auto_is_fused_on_the_cpu_and_bad_values_are_refused) {
+  TinyModel model(TinySpec{});
+  std::vector<std::vector<int32_t>> prompts = mixed_prompts(97, 500);
+  Request request;
+  request.greedy = false;
+  request.samples = 3;
+  Generated automatic = generate(model, Packed::of(prompts), request);
+  Generated fused = generate_on_path(model, Packed::of(prompts), request, true);
+  CHECK(automatic.tokens == fused.tokens && automatic.logprobs == fused.logprobs);
+  CHECK(sqlrl_model_set_decode_step(model.handle(), 3) == SQLRL_ERR_INVALID_ARGUMENT);
+  CHECK(sqlrl_model_set_decode_step(model.handle(), -1) == SQLRL_ERR_INVALID_ARGUMENT);
 }

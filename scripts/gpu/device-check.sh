@@ -116,7 +116,7 @@ phase_train() {
 
 phase_grpo() {
   sqlrl bench grpo-step --shape "$1" --weights nf4 --prompts 8 --samples-per-prompt 8 --prompt-len 384 \
-    --new-tokens 256 --micro-batch 8 --lora-rank 16 --set model.cuda_graphs=true --json > "$logs/bench-grpo-$1.json"
+    --new-tokens 256 --micro-batch 8 --lora-rank 16 --set model.cuda_graphs=true --set model.decode_step=fused --json > "$logs/bench-grpo-$1.json"
 }
 
 phase_sanitizer() {
@@ -184,13 +184,13 @@ elif [ "$profile" = first ]; then
   wait $k $n $r $i
   # The fused decode step beside the plain one it replaced (same card, same window), then GRPO's shape (8
   # prompts x 8 samples: the samples read their prompt's K/V once).
-  run graphs-7b 55 sample 7b-cuda-graphs qwen2.5-7b --cuda-graphs
-  run plain-graphs-7b 55 sample 7b-plain-cuda-graphs qwen2.5-7b --cuda-graphs --plain-decode
-  run grpo-shape-7b 55 sample 7b-8x8-cuda-graphs qwen2.5-7b --cuda-graphs --samples-per-prompt 8
-  run tensor-core-7b 55 sample 7b-tensor-core-cuda-graphs qwen2.5-7b --cuda-graphs --tensor-core-gemm
-  run graphs-0.5b 35 sample 0.5b-cuda-graphs qwen2.5-0.5b --cuda-graphs
-  run plain-graphs-0.5b 35 sample 0.5b-plain-cuda-graphs qwen2.5-0.5b --cuda-graphs --plain-decode
-  run sample-0.5b 35 sample 0.5b qwen2.5-0.5b
+  run graphs-7b 55 sample 7b-fused-cuda-graphs qwen2.5-7b --cuda-graphs --decode-step fused
+  run plain-graphs-7b 55 sample 7b-plain-cuda-graphs qwen2.5-7b --cuda-graphs --decode-step plain
+  run grpo-shape-7b 55 sample 7b-8x8-fused-cuda-graphs qwen2.5-7b --cuda-graphs --decode-step fused --samples-per-prompt 8
+  run tensor-core-7b 55 sample 7b-tensor-core-fused-cuda-graphs qwen2.5-7b --cuda-graphs --decode-step fused --tensor-core-gemm
+  run graphs-0.5b 35 sample 0.5b-fused-cuda-graphs qwen2.5-0.5b --cuda-graphs --decode-step fused
+  run plain-graphs-0.5b 35 sample 0.5b-plain-cuda-graphs qwen2.5-0.5b --cuda-graphs --decode-step plain
+  run sample-0.5b 35 sample 0.5b-fused qwen2.5-0.5b --decode-step fused
 else
   run sanitizer 120 sanitizer
   run grpo-7b 100 grpo qwen2.5-7b

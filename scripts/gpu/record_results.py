@@ -23,7 +23,7 @@ def command(r):
                 f"{r['new_tokens']} --repeats 2" + (f" --samples-per-prompt {samples}" if samples > 1 else "")
                 + (" --dense-sampling" if r.get("dense_sampling") else "")
                 + (" --cuda-graphs" if r.get("cuda_graphs") else "")
-                + (" --plain-decode" if r.get("decode_step") == "plain" else "")
+                + (f" --decode-step {r['decode_step']}" if "decode_step" in r else "")
                 + (" --tensor-core-gemm" if r.get("tensor_core_gemm") else "") + " --json")
     if b == "train-step":
         return (f"sqlrl bench train-step {common} --batch {r['batch']} --micro-batch {r['micro_batch']} --prompt-len "
@@ -57,7 +57,7 @@ def main():
             "date": r["date"][:10], "device": device, "commit": commit, "bench": b, "shape": r["shape"],
             "weights": r["weights"] + ("+dense-sampling" if r.get("dense_sampling") else "")
             + ("+cuda-graphs" if r.get("cuda_graphs") else "")
-            + ("+plain-decode" if r.get("decode_step") == "plain" else "")
+            + ("+fused-decode" if r.get("decode_step") == "fused" else "")
             + ("+tensor-core-gemm" if r.get("tensor_core_gemm") else ""),
             "batch": r.get("batch", r.get("completions")), "tokens_per_s": round(tokens_per_s, 1),
             "peak_gib": round(r["device_peak_bytes"] / 2**30, 2),

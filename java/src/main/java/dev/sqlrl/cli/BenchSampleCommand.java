@@ -53,7 +53,7 @@ final class BenchSampleCommand extends ModelBenchCommand {
         double bandwidth = bandwidth(on);
         // The KV cache holds the compute dtype: bf16 on CUDA (fp32 weights excepted), fp32 on CPU.
         int kvBytes = on == Device.CUDA && model.weightMode() != WeightMode.FP32 ? 2 : 4;
-        SamplingBenchmark.Result r = SamplingBenchmark.run(model, settings, bandwidth, kvBytes, !plainDecode,
+        SamplingBenchmark.Result r = SamplingBenchmark.run(model, settings, bandwidth, kvBytes, fusedDecode,
                 line -> System.err.println("bench: " + line));
         result.put("batch", batch);
         result.put("samples_per_prompt", samplesPerPrompt);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlrl.UserInputException;
 import dev.sqlrl.model.Completion;
+import dev.sqlrl.model.DecodeStep;
 import dev.sqlrl.model.NativeModel;
 import dev.sqlrl.model.SamplingParams;
 import dev.sqlrl.model.tokenizer.TextTokenizer;
@@ -70,6 +71,11 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "Record the decode step once as a CUDA graph and replay it (CUDA only; ignored on the CPU).")
     boolean cudaGraphs;
 
+    @Option(names = "--decode-step", defaultValue = "auto", paramLabel = "STEP",
+            description = "fused, plain or auto (fused on the CPU, plain on CUDA until the fused CUDA kernels are"
+                    + " verified); see model.decode_step (default: ${DEFAULT-VALUE}).")
+    String decodeStep;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(modelOptions.model)) throw new UserInputException("model folder not found: " + modelOptions.model);
@@ -85,6 +91,7 @@ public final class GenerateCommand implements Callable<Integer> {
                     : input.ids.stream().mapToInt(Integer::intValue).toArray();
             if (prompt.length == 0) throw new UserInputException("the prompt is empty");
             model.setCudaGraphs(cudaGraphs);
+            model.setDecodeStep(DecodeStep.parse(decodeStep, "--decode-step"));
             List<Integer> stops = ignoreEos ? List.of() : model.config().eosTokenIds();
             try {
                 params = greedy ? new SamplingParams(true, 1.0, 0, 1.0, seed, maxNewTokens, numSamples, stops)

@@ -3,6 +3,7 @@ package dev.sqlrl.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqlrl.UserInputException;
+import dev.sqlrl.model.DecodeStep;
 import dev.sqlrl.model.Device;
 import dev.sqlrl.model.NativeModel;
 import dev.sqlrl.model.NativeRuntime;
@@ -52,10 +53,14 @@ abstract class ModelBenchCommand implements Callable<Integer> {
                     + " experimental until measured on a GPU).")
     boolean cudaGraphs;
 
-    @Option(names = "--plain-decode",
-            description = "Decode with the plain tensor-op step (one operator per norm, RoPE half, mask, softmax...; the"
-                    + " cache copied per sample) instead of the fused step: for comparisons.")
-    boolean plainDecode;
+    @Option(names = "--decode-step", defaultValue = "auto", paramLabel = "STEP",
+            description = "fused (norms, RoPE + K/V store, attention, SwiGLU gate one call each; a prompt's samples read"
+                    + " its one prefill), plain (the tensor-op step, the cache copied per sample) or auto: fused on the CPU,"
+                    + " plain on CUDA until the fused CUDA kernels are verified (default: ${DEFAULT-VALUE}).")
+    String decodeStep;
+
+    /** Whether the fused decode step runs (--decode-step as resolved on the device); set before measure. */
+    boolean fusedDecode;
 
     @Option(names = "--tensor-core-gemm",
             description = "NF4 on CUDA: decode batches of 17..64 rows through the tensor-core NF4 GEMM instead of"
@@ -89,7 +94,9 @@ abstract class ModelBenchCommand implements Callable<Integer> {
         result.put("lora_rank", loraRank);
         result.put("dense_sampling", denseSampling);
         result.put("cuda_graphs", cudaGraphs);
-        result.put("decode_step", plainDecode ? "plain" : "fused");
+        DecodeStep step = DecodeStep.parse(decodeStep, "--decode-step");
+        fusedDecode = step.on(on) == DecodeStep.FUSED;
+        result.put("decode_step", fusedDecode ? "fused" : "plain");  // the step that runs
         result.put("tensor_core_gemm", tensorCoreGemm);
         // a data-parallel rank (bench train-step --nproc-per-node) measures on its own GPU
         var env = dev.sqlrl.dist.DistributedEnv.current();
@@ -98,7 +105,7 @@ abstract class ModelBenchCommand implements Callable<Integer> {
         try (NativeModel model = RandomModels.create(modelShape, mode, on, doubleQuant, loraRank, seed)) {
             model.setDenseSampling(denseSampling);
             model.setCudaGraphs(cudaGraphs);
-            model.setFusedDecode(!plainDecode);
+            model.setDecodeStep(step);
             model.setTensorCoreGemm(tensorCoreGemm);
             System.err.printf("bench: %s %s on %s, random weights in %.1f s (%.2f GiB)%n", modelShape.id,
                     result.get("weights").asText(), result.get("device").asText(), (System.nanoTime() - start) / 1e9,

@@ -1,5 +1,6 @@
 package dev.sqlrl.config;
 
+import dev.sqlrl.model.DecodeStep;
 import dev.sqlrl.model.Device;
 import dev.sqlrl.model.WeightMode;
 import java.nio.file.Path;
@@ -25,7 +26,12 @@ public record ModelSection(
         @Key(value = "Record each generate call's decode step once as a CUDA graph and replay it, so that a step costs one "
                 + "launch instead of one host dispatch per operator (H100: 0.5B sampling 9,878 vs 2,377 tokens/s). Off "
                 + "by default until the GPU check that graph replay gives the eager tokens has run; ignored on the CPU.",
-                defaultValue = "false") boolean cudaGraphs) {
+                defaultValue = "false") boolean cudaGraphs,
+        @Key(value = "The decode step: fused runs the norms, RoPE with the K/V store, attention and the SwiGLU gate as one "
+                + "call each (23 operators per layer instead of ~95) and lets a prompt's samples read its one prefill; "
+                + "plain is the tensor-op step. Same completions up to floating-point summation order. auto is fused on "
+                + "the CPU and plain on CUDA until the fused step's CUDA kernels have been verified on a GPU.",
+                defaultValue = "auto") DecodeStep decodeStep) {
 
     public static ModelSection defaults() {
         return KeyDefaults.of(ModelSection.class);

@@ -154,9 +154,9 @@ public final class NativeModel implements AutoCloseable {
         call("sqlrl_model_set_cuda_graphs", SqlrlNative.modelSetCudaGraphs(live(), enabled ? 1 : 0));
     }
 
-    /** Decode with the fused step (the default) or the plain tensor-op step (see sqlrl_model_set_fused_decode). */
-    public void setFusedDecode(boolean enabled) {
-        call("sqlrl_model_set_fused_decode", SqlrlNative.modelSetFusedDecode(live(), enabled ? 1 : 0));
+    /** Which decode step generate runs (see sqlrl_model_set_decode_step). */
+    public void setDecodeStep(DecodeStep step) {
+        call("sqlrl_model_set_decode_step", SqlrlNative.modelSetDecodeStep(live(), step.code));
     }
 
     /** NF4 decode batches of 17..64 rows through the tensor-core GEMM (experimental; see sqlrl_model_set_tensor_core_gemm). */

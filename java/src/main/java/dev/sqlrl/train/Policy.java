@@ -77,6 +77,7 @@ public final class Policy implements AutoCloseable {
             model.setLogprobChunk(section.logprobChunk());
             model.setDenseSampling(section.denseSampling().mode());
             model.setCudaGraphs(section.cudaGraphs());
+            model.setDecodeStep(section.decodeStep());
             TextTokenizer tokenizer = TextTokenizer.load(dir, model.config().vocabSize());
             PromptSettings settings = PromptSettings.of(config, "run config");
             ChatTemplate chatTemplate = settings.chatTemplate(dir, tokenizer, model.config().eosTokenIds());

@@ -97,7 +97,8 @@ public final class TrainingRun implements AutoCloseable {
      * kept and where things are, not the training (the same steps, batches and updates follow).
      */
     public static final List<String> RESUMABLE_KEYS = List.of("eval.", "checkpoint.", "logging.", "output_dir",
-            "model.path", "model.device", "model.threads", "model.dense_sampling", "model.cuda_graphs", "model.logprob_chunk",
+            "model.path", "model.device", "model.threads", "model.dense_sampling", "model.cuda_graphs", "model.decode_step",
+            "model.logprob_chunk",
             "model.gradient_checkpointing", "data.path", "reward.threads", "distributed.");
 
     /**

@@ -62,14 +62,14 @@ class BenchCommandTest {
     }
 
     @Test
-    void plainDecodeIsReportedBesideTheFusedStepWithItsOperatorsAndCacheReads() throws Exception {
+    void plainDecodeStepIsReportedBesideTheFusedStepWithItsOperatorsAndCacheReads() throws Exception {
         JsonNode[] runs = new JsonNode[2];
         String[] steps = {"fused", "plain"};
         for (int i = 0; i < 2; i++) {
             List<String> args = new ArrayList<>(List.of("bench", "sample", "--shape", "tiny", "--device", "cpu",
                     "--weights", "fp32", "--batch", "4", "--samples-per-prompt", "2", "--prompt-len", "16",
                     "--new-tokens", "4", "--repeats", "1", "--json"));
-            if (i == 1) args.add("--plain-decode");
+            if (i == 1) args.addAll(List.of("--decode-step", "plain"));
             Result res = run(args.toArray(String[]::new));
             assertEquals(0, res.code(), res.err());
             runs[i] = res.lastLineJson();

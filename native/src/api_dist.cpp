@@ -69,15 +69,7 @@ extern "C" int32_t sqlrl_dist_create(const sqlrl_dist_params* params, sqlrl_dist
   });
 }
 
-extern "C" void sqlrl_dist_free(sqlrl_dist* dist) {
-  guarded([&] {
-    if (dist == nullptr) return;
-    group_of(dist);  // refuses foreign pointers instead of deleting them
-    auto* handle = reinterpret_cast<DistHandle*>(dist);
-    handle->tag = 0;
-    delete handle;
-  });
-}
+extern "C" void sqlrl_dist_free(sqlrl_dist* dist) { free_tagged<DistHandle>(dist, group_of); }
 
 extern "C" int32_t sqlrl_dist_allreduce_lora_grads(sqlrl_dist* dist, sqlrl_model* model, double scale) {
   return guarded([&] {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "api_guard.h"
 #include "model.h"
 #include "sqlrl.h"
 
@@ -24,6 +25,19 @@ struct SessionHandle {
   uint64_t tag = kTag;
   Session session;
 };
+
+// The body of every sqlrl_*_free: nothing for null; `check` (model_of, session_of, ...) throws for a foreign or
+// already freed pointer, which is then reported instead of deleted; the tag is cleared so a second free is refused.
+template <typename Handle, typename Opaque, typename Check>
+void free_tagged(Opaque* opaque, Check check) {
+  guarded([&] {
+    if (opaque == nullptr) return;
+    check(opaque);
+    auto* handle = reinterpret_cast<Handle*>(opaque);
+    handle->tag = 0;
+    delete handle;
+  });
+}
 
 // The model behind a handle; throws InvalidArgument for null or foreign pointers.
 Model& model_of(sqlrl_model* handle);

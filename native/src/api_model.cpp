@@ -132,15 +132,8 @@ extern "C" int32_t sqlrl_model_finalize_random(sqlrl_model* model, uint64_t seed
   return guarded([&] { finalize_random(model_of(model), seed); });
 }
 
-extern "C" void sqlrl_model_free(sqlrl_model* model) {
-  guarded([&] {
-    if (model == nullptr) return;
-    model_of(model);  // refuses foreign pointers instead of deleting them
-    auto* handle = reinterpret_cast<ModelHandle*>(model);
-    handle->tag = 0;
-    delete handle;  // the weights stay while a session holds them
-  });
-}
+// The weights stay while a session holds them.
+extern "C" void sqlrl_model_free(sqlrl_model* model) { free_tagged<ModelHandle>(model, model_of); }
 
 extern "C" int32_t sqlrl_model_set_checkpointing(sqlrl_model* model, int32_t enabled) {
   return guarded([&] { model_of(model).checkpointing = enabled != 0; });

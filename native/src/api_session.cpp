@@ -14,15 +14,7 @@ extern "C" int32_t sqlrl_session_create(sqlrl_model* model, sqlrl_session** out_
   });
 }
 
-extern "C" void sqlrl_session_free(sqlrl_session* session) {
-  guarded([&] {
-    if (session == nullptr) return;
-    session_of(session);  // refuses foreign pointers instead of deleting them
-    auto* handle = reinterpret_cast<SessionHandle*>(session);
-    handle->tag = 0;
-    delete handle;
-  });
-}
+extern "C" void sqlrl_session_free(sqlrl_session* session) { free_tagged<SessionHandle>(session, session_of); }
 
 extern "C" int32_t sqlrl_session_set_dropout_seed(sqlrl_session* session, uint64_t seed) {
   return guarded([&] { session_of(session).next_dropout_seed = seed; });

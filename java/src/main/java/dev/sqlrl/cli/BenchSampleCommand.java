@@ -82,9 +82,10 @@ final class BenchSampleCommand extends ModelBenchCommand {
     @Override
     void printSummary(ObjectNode r) {
         JsonNode roof = r.get("roofline");
-        System.out.printf("sample %s %s: %,.0f tokens/s (%d x %d new tokens), prefill %.1f ms, decode %.2f ms/step"
-                        + " (roofline %.2f ms: %.0f%%), %,d ATen ops per step (%.0f per layer), %s%n",
-                r.get("shape").asText(), r.get("weights").asText(), r.get("tokens_per_s").asDouble(), batch, newTokens,
+        System.out.printf("sample %s %s, %s decode step: %,.0f tokens/s (%d x %d new tokens), prefill %.1f ms, decode"
+                        + " %.2f ms/step (roofline %.2f ms: %.0f%%), %,d operators per step (%.0f per layer), %s%n",
+                r.get("shape").asText(), r.get("weights").asText(), r.get("decode_step").asText(),
+                r.get("tokens_per_s").asDouble(), batch, newTokens,
                 r.get("prefill_ms").asDouble(), r.get("decode_ms_per_step").asDouble(), roof.get("ms_per_decode_step").asDouble(),
                 100 * roof.get("fraction_of_roofline").asDouble(), r.get("aten_ops_per_decode_step").asLong(),
                 r.get("aten_ops_per_layer").asDouble(), peak(r));

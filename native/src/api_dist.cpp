@@ -23,6 +23,14 @@ ProcessGroup& group_of(sqlrl_dist* handle) {
   return *dist->group;
 }
 
+// A caller's buffer of n values: n >= 0, and not null unless empty. False when there is nothing to exchange.
+bool has_values(const void* data, int64_t n, const char* name) {
+  check_arg(n >= 0, "n must be >= 0, got " + std::to_string(n));
+  if (n == 0) return false;
+  check_not_null(data, name);
+  return true;
+}
+
 }  // namespace
 
 extern "C" void sqlrl_dist_params_init(sqlrl_dist_params* params) {
@@ -86,20 +94,14 @@ extern "C" int32_t sqlrl_dist_broadcast_lora(sqlrl_dist* dist, sqlrl_model* mode
 extern "C" int32_t sqlrl_dist_allreduce_f64(sqlrl_dist* dist, double* values, int64_t n, int32_t op) {
   return guarded([&] {
     ProcessGroup& group = group_of(dist);
-    check_arg(n >= 0, "n must be >= 0, got " + std::to_string(n));
-    if (n == 0) return;
-    check_not_null(values, "values");
-    group.allreduce_f64(values, n, op);
+    if (has_values(values, n, "values")) group.allreduce_f64(values, n, op);
   });
 }
 
 extern "C" int32_t sqlrl_dist_broadcast_bytes(sqlrl_dist* dist, uint8_t* data, int64_t n, int32_t root) {
   return guarded([&] {
     ProcessGroup& group = group_of(dist);
-    check_arg(n >= 0, "n must be >= 0, got " + std::to_string(n));
-    if (n == 0) return;
-    check_not_null(data, "data");
-    group.broadcast_bytes(data, n, root);
+    if (has_values(data, n, "data")) group.broadcast_bytes(data, n, root);
   });
 }
 

@@ -274,6 +274,8 @@ SQLRL_API int32_t sqlrl_model_set_cuda_graphs(sqlrl_model* model, int32_t enable
  * a GPU. A CUDA build without native/cuda's kernels always runs PLAIN on CUDA.
  */
 SQLRL_API int32_t sqlrl_model_set_decode_step(sqlrl_model* model, int32_t step);
+/* The step sqlrl_generate runs with the current setting on this model: SQLRL_DECODE_STEP_FUSED or _PLAIN. */
+SQLRL_API int32_t sqlrl_model_decode_step_used(sqlrl_model* model, int32_t* out_step);
 /*
  * Experimental (default off; not yet measured on a GPU): on CUDA, NF4 projections of 17..64 rows that need no
  * gradient (decode steps, small reference passes) run through a tensor-core NF4 GEMM that dequantizes tiles in shared memory (memory moves the NF4

@@ -160,6 +160,13 @@ extern "C" int32_t sqlrl_model_set_decode_step(sqlrl_model* model, int32_t step)
   });
 }
 
+extern "C" int32_t sqlrl_model_decode_step_used(sqlrl_model* model, int32_t* out_step) {
+  return guarded([&] {
+    check_not_null(out_step, "out_step");
+    *out_step = uses_fused_decode(model_of(model)) ? SQLRL_DECODE_STEP_FUSED : SQLRL_DECODE_STEP_PLAIN;
+  });
+}
+
 extern "C" int32_t sqlrl_model_set_tensor_core_gemm(sqlrl_model* model, int32_t enabled) {
   return guarded([&] { model_of(model).tensor_core_gemm = enabled != 0; });
 }

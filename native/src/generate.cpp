@@ -111,6 +111,12 @@ static uint64_t mix64(uint64_t x) {
   return x ^ (x >> 31);
 }
 
+bool uses_fused_decode(const Model& model) {
+  // AUTO keeps CUDA on the plain step until the fused step's kernels have run on a GPU (issue 15).
+  if (model.device.is_cuda()) return model.decode_step == SQLRL_DECODE_STEP_FUSED && cuda_kernels::available();
+  return model.decode_step != SQLRL_DECODE_STEP_PLAIN;
+}
+
 uint64_t row_sampling_seed(uint64_t prompt_seed, int64_t sample) {
   return mix64(mix64(prompt_seed) + static_cast<uint64_t>(sample));
 }
@@ -128,9 +134,7 @@ Generation generate(Model& model, const at::Tensor& prompts, const std::vector<i
   int64_t prompt_count = prompts.size(0), prompt_width = prompts.size(1);
   int64_t samples = settings.num_samples, rows = prompt_count * samples;
   HeldDenseWeights held(model, rows);
-  // AUTO keeps CUDA on the plain step until the fused step's kernels have run on a GPU (issue 15).
-  bool fused = model.device.is_cuda() ? model.decode_step == SQLRL_DECODE_STEP_FUSED && cuda_kernels::available()
-                                      : model.decode_step != SQLRL_DECODE_STEP_PLAIN;
+  bool fused = uses_fused_decode(model);
   // Fused: the prompt cache holds the prompts only; the plain path's holds each row's generated tokens after them.
   int64_t capacity = fused ? prompt_width : prompt_width + settings.max_new_tokens;
   at::TensorOptions on_device = at::TensorOptions(model.device);

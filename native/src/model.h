@@ -172,6 +172,8 @@ struct SamplingSettings {
   std::vector<uint64_t> prompt_seeds;
 };
 
+// Whether sqlrl_generate decodes with the fused step: model.decode_step, AUTO resolved for the model's device.
+bool uses_fused_decode(const Model& model);
 // The Philox key of sample `sample` of a prompt whose seed is prompt_seed (sqlrl_generate_params.prompt_seeds).
 uint64_t row_sampling_seed(uint64_t prompt_seed, int64_t sample);
 struct Generation {

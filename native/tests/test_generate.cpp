@@ -566,8 +566,8 @@ TEST(tensor_core_nf4_gemm_on_cuda_matches_dequantize_and_gemm) {
   }
 }
 
-// AUTO is the fused step on the CPU (the same completions as FUSED, bit for bit); values outside AUTO / FUSED /
-// PLAIN are refused.
+// AUTO is the fused step on the CPU (the same completions as FUSED, bit for bit), as sqlrl_model_decode_step_used
+// says; values outside AUTO / FUSED / PLAIN are refused.
 TEST(decode_step_auto_is_fused_on_the_cpu_and_bad_values_are_refused) {
   TinyModel model(TinySpec{});
   std::vector<std::vector<int32_t>> prompts = mixed_prompts(97, 500);
@@ -577,6 +577,13 @@ TEST(decode_step_auto_is_fused_on_the_cpu_and_bad_values_are_refused) {
   Generated automatic = generate(model, Packed::of(prompts), request);
   Generated fused = generate_on_path(model, Packed::of(prompts), request, true);
   CHECK(automatic.tokens == fused.tokens && automatic.logprobs == fused.logprobs);
+  int32_t used = -1;
+  CHECK_OK(sqlrl_model_decode_step_used(model.handle(), &used));
+  CHECK(used == SQLRL_DECODE_STEP_FUSED);
+  CHECK_OK(sqlrl_model_set_decode_step(model.handle(), SQLRL_DECODE_STEP_PLAIN));
+  CHECK_OK(sqlrl_model_decode_step_used(model.handle(), &used));
+  CHECK(used == SQLRL_DECODE_STEP_PLAIN);
+  CHECK(sqlrl_model_decode_step_used(model.handle(), nullptr) == SQLRL_ERR_INVALID_ARGUMENT);
   CHECK(sqlrl_model_set_decode_step(model.handle(), 3) == SQLRL_ERR_INVALID_ARGUMENT);
   CHECK(sqlrl_model_set_decode_step(model.handle(), -1) == SQLRL_ERR_INVALID_ARGUMENT);
 }

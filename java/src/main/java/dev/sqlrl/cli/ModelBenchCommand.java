@@ -95,8 +95,6 @@ abstract class ModelBenchCommand implements Callable<Integer> {
         result.put("dense_sampling", denseSampling);
         result.put("cuda_graphs", cudaGraphs);
         DecodeStep step = DecodeStep.parse(decodeStep, "--decode-step");
-        fusedDecode = step.on(on) == DecodeStep.FUSED;
-        result.put("decode_step", fusedDecode ? "fused" : "plain");  // the step that runs
         result.put("tensor_core_gemm", tensorCoreGemm);
         // a data-parallel rank (bench train-step --nproc-per-node) measures on its own GPU
         var env = dev.sqlrl.dist.DistributedEnv.current();
@@ -106,6 +104,8 @@ abstract class ModelBenchCommand implements Callable<Integer> {
             model.setDenseSampling(denseSampling);
             model.setCudaGraphs(cudaGraphs);
             model.setDecodeStep(step);
+            fusedDecode = model.decodeStepUsed() == DecodeStep.FUSED;
+            result.put("decode_step", fusedDecode ? "fused" : "plain");  // the step that runs
             model.setTensorCoreGemm(tensorCoreGemm);
             System.err.printf("bench: %s %s on %s, random weights in %.1f s (%.2f GiB)%n", modelShape.id,
                     result.get("weights").asText(), result.get("device").asText(), (System.nanoTime() - start) / 1e9,

@@ -19,10 +19,11 @@ public enum DecodeStep {
         this.code = code;
     }
 
-    /** The step that actually runs on `device`: AUTO resolved as libsqlrl resolves it. */
-    public DecodeStep on(Device device) {
-        if (this != AUTO) return this;
-        return device == Device.CPU ? FUSED : PLAIN;
+    static DecodeStep of(int code) {
+        for (DecodeStep step : values()) {
+            if (step.code == code) return step;
+        }
+        throw new IllegalStateException("unknown decode step code " + code);
     }
 
     public static DecodeStep parse(String s, String option) {

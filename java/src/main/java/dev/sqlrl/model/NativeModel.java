@@ -159,6 +159,15 @@ public final class NativeModel implements AutoCloseable {
         call("sqlrl_model_set_decode_step", SqlrlNative.modelSetDecodeStep(live(), step.code));
     }
 
+    /** The step generate runs with the current setting (FUSED or PLAIN: AUTO resolved by libsqlrl for the device). */
+    public DecodeStep decodeStepUsed() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(JAVA_INT);
+            call("sqlrl_model_decode_step_used", SqlrlNative.modelDecodeStepUsed(live(), out));
+            return DecodeStep.of(out.get(JAVA_INT, 0));
+        }
+    }
+
     /** NF4 decode batches of 17..64 rows through the tensor-core GEMM (experimental; see sqlrl_model_set_tensor_core_gemm). */
     public void setTensorCoreGemm(boolean enabled) {
         call("sqlrl_model_set_tensor_core_gemm", SqlrlNative.modelSetTensorCoreGemm(live(), enabled ? 1 : 0));
